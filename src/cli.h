@@ -1,0 +1,24 @@
+/* cli.h: the commands that write data from the command line. */
+#ifndef ZL_CLI_H
+#define ZL_CLI_H
+
+#include <stddef.h>
+
+struct zl_db;
+
+/* Demo bureau, departments on two levels, users of each role (once). */
+int	zl_cli_seed_demo(struct zl_db *db);
+/* The demo data, then n users spread over the demo orgs. */
+int	zl_cli_bench_seed(struct zl_db *db, long n);
+/* Add a user; the password is read from standard input. */
+int	zl_cli_user_add(struct zl_db *db, const char *username, const char *name,
+	    int admin, const char *org, const char *role, int password_stdin);
+
+#include <stdint.h>
+struct zl_conn;
+/* Insert n staff users bench000001… spread over orgs, all with one password
+ * hash, in batches of 10,000 per transaction (cli_store.c). */
+int	zl_cli_store_bench_users(struct zl_conn *c, const int64_t *orgs, size_t norgs,
+	    long n, const char *hash, long *done);
+
+#endif

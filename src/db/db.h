@@ -1,0 +1,67 @@
+/* db.h: the one storage interface.  SQL is written once with `?` placeholders
+ * in the common subset of SQLite and PostgreSQL; sqlite.c and postgres.c are
+ * the only files that know which database runs.  Each thread works on its own
+ * connection; prepared statements are cached per connection by their text. */
+#ifndef ZL_DB_H
+#define ZL_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct zl_db;
+struct zl_conn;
+struct zl_stmt;
+
+enum zl_backend { ZL_DB_SQLITE, ZL_DB_POSTGRES };
+
+#define ZL_ROW	1	/* zl_stmt_step: a row is ready */
+#define ZL_DONE	0	/* zl_stmt_step: no more rows */
+
+/* Open "sqlite:PATH" or "postgresql://…" (also "postgres://…").  No
+ * connection is made until a thread asks for one; errors go to errbuf. */
+int	 zl_db_open(struct zl_db **out, const char *url, char *errbuf, size_t errlen);
+/* Close every connection; only once no thread uses the database any more. */
+void	 zl_db_close(struct zl_db *db);
+enum zl_backend zl_db_backend(const struct zl_db *db);
+const char *zl_db_backend_name(const struct zl_db *db);
+/* The calling thread's connection (borrowed), opened on first use; NULL if
+ * the database cannot be reached (logged). */
+struct zl_conn *zl_db_conn(struct zl_db *db);
+struct zl_db *zl_conn_db(struct zl_conn *c);
+
+/* Transactions.  zl_tx_begin takes the write lock at once on SQLite
+ * (BEGIN IMMEDIATE) so that two writers never deadlock on an upgrade. */
+int	 zl_tx_begin(struct zl_conn *c);
+int	 zl_tx_commit(struct zl_conn *c);
+void	 zl_tx_rollback(struct zl_conn *c);
+/* Run a script of statements without parameters (migrations). */
+int	 zl_db_exec(struct zl_conn *c, const char *sql);
+
+/* A cached prepared statement for sql (borrowed; reset it with
+ * zl_stmt_reset when done).  NULL on a syntax error (logged). */
+struct zl_stmt *zl_stmt_get(struct zl_conn *c, const char *sql);
+/* Bind parameter idx (1-based).  Text is copied; NULL binds SQL NULL. */
+void	 zl_bind_int(struct zl_stmt *s, int idx, int64_t v);
+void	 zl_bind_text(struct zl_stmt *s, int idx, const char *v);
+void	 zl_bind_null(struct zl_stmt *s, int idx);
+/* ZL_ROW, ZL_DONE, or ZL_ECONFLICT (unique or foreign key violated),
+ * ZL_EBUSY, ZL_EDB. */
+int	 zl_stmt_step(struct zl_stmt *s);
+int64_t	 zl_col_int(struct zl_stmt *s, int col);
+/* Borrowed until the next step or reset; "" for NULL. */
+const char *zl_col_text(struct zl_stmt *s, int col);
+int	 zl_col_null(struct zl_stmt *s, int col);
+/* Rows changed by the last INSERT, UPDATE or DELETE run on s. */
+int64_t	 zl_stmt_changes(struct zl_stmt *s);
+/* Clear bindings and results so the statement can be used again. */
+void	 zl_stmt_reset(struct zl_stmt *s);
+
+/* Step until done; the number of rows changed, or a negative ZL_E*.
+ * Resets the statement. */
+int64_t	 zl_stmt_run(struct zl_stmt *s);
+
+/* The backend's own text of a migration: {{ID}}, {{C}}, {{BLOB}} expanded.
+ * A new malloc'd string. */
+char	*zl_db_dialect(const struct zl_db *db, const char *sql);
+
+#endif

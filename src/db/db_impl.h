@@ -1,0 +1,63 @@
+/* db_impl.h: what the two backends provide to db.c.  Private to src/db/. */
+#ifndef ZL_DB_IMPL_H
+#define ZL_DB_IMPL_H
+
+#include <pthread.h>
+
+#include "db/db.h"
+
+#define ZL_DB_MAXPARAM	64
+
+struct backend_ops {
+	const char *name;
+	int	(*connect)(struct zl_conn *c, const char *url, char *errbuf, size_t n);
+	void	(*disconnect)(struct zl_conn *c);
+	int	(*exec)(struct zl_conn *c, const char *sql);
+	struct zl_stmt *(*prepare)(struct zl_conn *c, const char *sql);
+	void	(*finalize)(struct zl_stmt *s);
+	void	(*bind_int)(struct zl_stmt *s, int idx, int64_t v);
+	void	(*bind_text)(struct zl_stmt *s, int idx, const char *v);
+	void	(*bind_null)(struct zl_stmt *s, int idx);
+	int	(*step)(struct zl_stmt *s);
+	int64_t	(*col_int)(struct zl_stmt *s, int col);
+	const char *(*col_text)(struct zl_stmt *s, int col);
+	int	(*col_null)(struct zl_stmt *s, int col);
+	int64_t	(*changes)(struct zl_stmt *s);
+	void	(*reset)(struct zl_stmt *s);
+};
+
+struct stmt_slot {
+	uint64_t	 hash;
+	char		*sql;
+	struct zl_stmt	*stmt;
+};
+
+#define STMT_CACHE	512
+
+struct zl_conn {
+	struct zl_db		*db;
+	void			*handle;	/* sqlite3 * or PGconn * */
+	struct zl_conn		*next;		/* all connections of db */
+	int			 in_tx;
+	int			 nslots;
+	struct stmt_slot	 slots[STMT_CACHE];
+};
+
+/* Every backend statement starts with this header. */
+struct zl_stmt {
+	struct zl_conn		*conn;
+};
+
+struct zl_db {
+	enum zl_backend			 backend;
+	const struct backend_ops	*ops;
+	char				*url;
+	pthread_key_t			 key;
+	pthread_mutex_t			 lock;
+	struct zl_conn			*conns;
+};
+
+extern const struct backend_ops zl_sqlite_ops;
+extern const struct backend_ops zl_postgres_ops;
+
+#endif

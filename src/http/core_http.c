@@ -1,0 +1,46 @@
+/* core_http.c: health, the OpenAPI document and public platform facts. */
+#include <string.h>
+
+#include "db/db.h"
+#include "http/req.h"
+
+/* 200 {status, version, backend}; 503 when the database does not answer. */
+static int
+handle_health(struct zl_req *r)
+{
+	struct zl_stmt *s = zl_stmt_get(r->db, "SELECT 1");
+	int ok = s != NULL && zl_stmt_step(s) == ZL_ROW;
+
+	if (s != NULL)
+		zl_stmt_reset(s);
+	if (!ok)
+		return ZL_EBUSY;
+	return zl_reply_json(r, 200, json_pack("{s:s,s:s,s:s}", "status", "ok",
+	    "version", r->app->version, "backend", zl_db_backend_name(r->app->db)));
+}
+
+static int
+handle_openapi(struct zl_req *r)
+{
+	if (r->app->openapi == NULL)
+		return zl_err_set(&r->err, ZL_ENOTFOUND, NULL,
+		    "openapi.json is not in the web root; build the web application");
+	return zl_reply_bytes(r, 200, "application/json; charset=utf-8",
+	    r->app->openapi, r->app->openapi_len);
+}
+
+static int
+handle_info(struct zl_req *r)
+{
+	return zl_reply_json(r, 200, json_pack("{s:s,s:s,s:s}",
+	    "name", "治理 · 机关事务数字化治理平台",
+	    "name_en", "Zhili: digital governance of government administrative affairs",
+	    "version", r->app->version));
+}
+
+const struct zl_route zl_core_routes[] = {
+	{ ZL_GET, "/api/v1/health", handle_health, ZL_ROUTE_PUBLIC },
+	{ ZL_GET, "/api/v1/openapi.json", handle_openapi, ZL_ROUTE_PUBLIC },
+	{ ZL_GET, "/api/v1/public/info", handle_info, ZL_ROUTE_PUBLIC },
+	{ 0 }
+};

@@ -1,0 +1,71 @@
+// routes.js: the route table of docs/api.md, written out by hand, and a parser that reads the
+// same routes back out of docs/api.md so a test can tell when the two drift apart.
+// access: public (no login) | self (any logged-in user, own data) | a permission code.
+// body:   true when the route takes a JSON body.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROUTES = [
+  // Health and documents (public)
+  { method: 'GET', path: '/api/v1/health', access: 'public' },
+  { method: 'GET', path: '/api/v1/openapi.json', access: 'public' },
+  { method: 'GET', path: '/api/v1/public/info', access: 'public' },
+  // Authentication
+  { method: 'POST', path: '/api/v1/auth/login', access: 'public', body: true },
+  { method: 'POST', path: '/api/v1/auth/logout', access: 'self' },
+  { method: 'GET', path: '/api/v1/me', access: 'self' },
+  { method: 'POST', path: '/api/v1/me/password', access: 'self', body: true },
+  { method: 'GET', path: '/api/v1/me/sessions', access: 'self' },
+  { method: 'DELETE', path: '/api/v1/me/sessions/{id}', access: 'self' },
+  // Citizens
+  { method: 'POST', path: '/api/v1/public/citizens', access: 'public', body: true },
+  // Organisations
+  { method: 'GET', path: '/api/v1/orgs', access: 'org.read' },
+  { method: 'GET', path: '/api/v1/orgs/tree', access: 'org.read' },
+  { method: 'GET', path: '/api/v1/orgs/{id}', access: 'org.read' },
+  { method: 'POST', path: '/api/v1/orgs', access: 'org.write', body: true },
+  { method: 'PATCH', path: '/api/v1/orgs/{id}', access: 'org.write', body: true },
+  { method: 'DELETE', path: '/api/v1/orgs/{id}', access: 'org.write' },
+  // Users
+  { method: 'GET', path: '/api/v1/users', access: 'user.read' },
+  { method: 'GET', path: '/api/v1/users/{id}', access: 'user.read' },
+  { method: 'POST', path: '/api/v1/users', access: 'user.write', body: true },
+  { method: 'PATCH', path: '/api/v1/users/{id}', access: 'user.write', body: true },
+  { method: 'POST', path: '/api/v1/users/{id}/actions/reset-password', access: 'user.write', body: true },
+  { method: 'DELETE', path: '/api/v1/users/{id}', access: 'user.write' },
+  // Roles
+  { method: 'GET', path: '/api/v1/permissions', access: 'role.read' },
+  { method: 'GET', path: '/api/v1/roles', access: 'role.read' },
+  { method: 'GET', path: '/api/v1/roles/{id}', access: 'role.read' },
+  { method: 'POST', path: '/api/v1/roles', access: 'role.write', body: true },
+  { method: 'PATCH', path: '/api/v1/roles/{id}', access: 'role.write', body: true },
+  { method: 'DELETE', path: '/api/v1/roles/{id}', access: 'role.write' },
+  // API tokens
+  { method: 'GET', path: '/api/v1/tokens', access: 'token.read' },
+  { method: 'POST', path: '/api/v1/tokens', access: 'token.write', body: true },
+  { method: 'DELETE', path: '/api/v1/tokens/{id}', access: 'token.write' },
+  // Audit
+  { method: 'GET', path: '/api/v1/audit', access: 'audit.read' },
+  { method: 'GET', path: '/api/v1/audit/logins', access: 'audit.read' },
+];
+
+const key = (r) => `${r.method} ${r.path}`;
+
+/** Routes named in docs/api.md as `METHOD /api/v1/…` (query strings dropped), sorted. */
+function routesInDoc(file = path.resolve(__dirname, '..', '..', 'docs', 'api.md')) {
+  const text = fs.readFileSync(file, 'utf8');
+  const re = /`(GET|POST|PUT|PATCH|DELETE) (\/api\/v1\/[^`?\s]*)/g;
+  const seen = new Set();
+  for (let m = re.exec(text); m; m = re.exec(text)) seen.add(`${m[1]} ${m[2]}`);
+  return [...seen].sort();
+}
+
+/** A path template with every {param} made alike, for comparing with OpenAPI paths. */
+const normalise = (p) => p.replace(/\{[^}]*\}/g, '{}');
+
+/** Fill {id} in a template. */
+const fill = (p, id) => p.replace('{id}', String(id));
+
+module.exports = { ROUTES, key, routesInDoc, normalise, fill };
