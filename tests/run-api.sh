@@ -11,8 +11,10 @@ case "$backend" in sqlite|postgresql) ;; *) echo "usage: $0 sqlite|postgresql [f
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-out=build/test-results
+out=${ZHILI_TEST_RESULTS:-build/test-results}   # override to keep parallel runs apart
 mkdir -p "$out"
+out=$(cd "$out" && pwd)
+export ZHILI_TEST_RESULTS=$out
 tap="$out/api-$backend.tap"
 txt="$out/api-$backend.txt"
 rm -f "$tap" "$txt"

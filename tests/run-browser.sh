@@ -5,8 +5,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-out=build/test-results
+out=${ZHILI_TEST_RESULTS:-build/test-results}   # override to keep parallel runs apart
 mkdir -p "$out/shots"
+out=$(cd "$out" && pwd)
+export ZHILI_TEST_RESULTS=$out
 tap="$out/browser.tap"
 txt="$out/browser.txt"
 rm -f "$tap" "$txt"

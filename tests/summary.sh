@@ -4,7 +4,7 @@
 # stages (unit, api-sqlite, api-postgresql, browser) left no result file.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-dir="$root/build/test-results"
+dir="${ZHILI_TEST_RESULTS:-$root/build/test-results}"
 stages=(unit api-sqlite api-postgresql browser)
 passed=0 failed=0 missing=0
 for s in "${stages[@]}"; do

@@ -134,6 +134,14 @@ zl_principal_load_grants(struct zl_conn *c, struct zl_arena *a, struct zl_princi
 	return zl_as_grants(c, a, p);
 }
 
+static int64_t
+touch_interval(const struct zl_config *cfg)
+{
+	int64_t t = cfg->session_idle / 4;
+
+	return t < 1 ? 1 : t > 60 ? 60 : t;
+}
+
 int
 zl_session_principal(struct zl_conn *c, struct zl_arena *a,
     const struct zl_config *cfg, const char *token, struct zl_principal **out)
@@ -156,8 +164,10 @@ zl_session_principal(struct zl_conn *c, struct zl_arena *a,
 	if (expires <= now || last + cfg->session_idle <= now ||
 	    strcmp(ustatus, "active") != 0)
 		return ZL_EAUTH;
-	/* One write a minute at most per session keeps reads read-only. */
-	if (now - last >= 60 && zl_as_session_touch(c, p->session_id, now) != 0)
+	/* One write a minute at most per session keeps reads read-only (more
+	 * often only when the idle limit itself is shorter than minutes). */
+	if (now - last >= touch_interval(cfg) &&
+	    zl_as_session_touch(c, p->session_id, now) != 0)
 		zl_warn("session touch failed");
 	if ((rc = zl_principal_load_grants(c, a, p)) != 0)
 		return rc;

@@ -98,6 +98,14 @@ fill_addr(struct zl_req *r, struct MHD_Connection *c)
 		    r->client_addr, sizeof(r->client_addr));
 }
 
+static unsigned long long
+drain_limit(const struct zl_app *app)
+{
+	unsigned long long n = (unsigned long long)app->cfg.max_body * 8;
+
+	return n > 16ULL << 20 ? n : 16ULL << 20;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -124,8 +132,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*con_cls = r;
 		len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (len != NULL && strtoull(len, NULL, 10) > app->cfg.max_body) {
-			/* Refuse at once: the body is never read. */
+		/* A body somewhat over the limit is read and dropped, so the client
+		 * (still sending) gets to read the 413; a huge one is refused at
+		 * once and the connection closed. */
+		if (len != NULL && strtoull(len, NULL, 10) > app->cfg.max_body)
+			r->body_too_large = 1;
+		if (len != NULL && strtoull(len, NULL, 10) > drain_limit(app)) {
 			zl_err_set(&r->err, 0, NULL, "请求体不得超过 %zu 字节 (body limit)",
 			    app->cfg.max_body);
 			zl_reply_problem(r, ZL_ELIMIT);

@@ -5,9 +5,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
-const { ROOT } = require('./server');
+const { RESULTS } = require('./server');
 
-const SHOTS = path.join(ROOT, 'build', 'test-results', 'shots');
+const SHOTS = path.join(RESULTS, 'shots');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

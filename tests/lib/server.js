@@ -14,7 +14,9 @@ const client = require('./client');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = process.env.ZHILI_BIN || path.join(ROOT, 'build', 'zhili');
-const LOG_DIR = path.join(ROOT, 'build', 'test-results', 'logs');
+// ZHILI_TEST_RESULTS moves the results (and server logs) away from build/test-results.
+const RESULTS = process.env.ZHILI_TEST_RESULTS || path.join(ROOT, 'build', 'test-results');
+const LOG_DIR = path.join(RESULTS, 'logs');
 
 /** The backend under test: postgresql when ZHILI_TEST_PG is set, else sqlite. */
 function backend() {
@@ -161,4 +163,4 @@ async function startServer(opts = {}) {
   return server;
 }
 
-module.exports = { startServer, backend, freePort, sleep, ROOT, BIN, ...client };
+module.exports = { startServer, backend, freePort, sleep, ROOT, BIN, RESULTS, ...client };

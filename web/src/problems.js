@@ -4,10 +4,14 @@ export function loginProblem(e, t) {
   let title = p.title
   let detail = p.detail && p.detail !== p.title ? p.detail : ''
   if (!e || !e.status) return { title: t('common.networkError'), detail: '' }
-  if (e.status === 401) title = title || t('login.badCredentials')
+  // The 401 title is the generic "not signed in"; its detail says what went wrong.
+  if (e.status === 401) { title = detail || title || t('login.badCredentials'); detail = '' }
   else if (e.status === 429) {
     title = title || (e.type === 'locked' ? t('login.locked') : t('login.rateLimited'))
-    if (e.retryAfter) detail = [detail, t('login.retryAfter', { s: e.retryAfter })].filter(Boolean).join(' ')
+    if (e.retryAfter) {
+      const wait = e.retryAfter >= 120 ? t('login.retryAfterMin', { m: Math.ceil(e.retryAfter / 60) }) : t('login.retryAfter', { s: e.retryAfter })
+      detail = [detail, wait].filter(Boolean).join(' ')
+    }
   } else title = title || t('login.failed')
   return { title, detail }
 }

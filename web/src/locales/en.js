@@ -43,7 +43,7 @@ export default {
     title: 'Staff sign-in', subtitle: 'Console', username: 'Username', password: 'Password', submit: 'Sign in',
     needUsername: 'Enter your username', needPassword: 'Enter your password', failed: 'Sign-in failed',
     badCredentials: 'Wrong username or password', locked: 'Account temporarily locked',
-    rateLimited: 'Too many attempts', retryAfter: 'Try again in {s} seconds.',
+    rateLimited: 'Too many attempts', retryAfterMin: 'Try again in {m} minutes.', retryAfter: 'Try again in {s} seconds.',
     expired: 'Your session has ended, please sign in again.',
     citizen: 'Citizen accounts sign in on the public portal.', toPortal: 'Back to the portal',
   },

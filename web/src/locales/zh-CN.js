@@ -40,7 +40,7 @@ export default {
     title: '工作人员登录', subtitle: '管理控制台', username: '用户名', password: '密码', submit: '登录',
     needUsername: '请输入用户名', needPassword: '请输入密码', failed: '登录失败',
     badCredentials: '用户名或密码错误', locked: '账号已临时锁定', rateLimited: '尝试过于频繁',
-    retryAfter: '请在 {s} 秒后重试。', expired: '登录已过期，请重新登录。',
+    retryAfterMin: '请在 {m} 分钟后重试。', retryAfter: '请在 {s} 秒后重试。', expired: '登录已过期，请重新登录。',
     citizen: '公众账号请从门户网站登录。', toPortal: '返回门户首页',
   },
   layout: { logout: '退出登录', menu: '菜单', console: '管理控制台', admin: '系统管理员' },
