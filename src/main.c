@@ -15,6 +15,9 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "http/server.h"
+#include "tlog/ledger.h"
+#include "tlog/note.h"
+#include "tlog/tlog.h"
 #include "cli.h"
 
 #ifndef ZL_VERSION
@@ -29,8 +32,14 @@ usage(FILE *f)
 	    "  serve        migrate, then serve HTTP (--listen HOST:PORT --db URL --web-root DIR)\n"
 	    "  migrate      apply database migrations\n"
 	    "  seed-demo    add the demo bureau, departments and users (once)\n"
-	    "  bench-seed   demo data plus --users N users for benchmarks\n"
+	    "  bench-seed   demo data plus --users N users (default 100000) and\n"
+	    "               --ledger-leaves N log leaves, for benchmarks\n"
 	    "  user add     --username NAME (--admin | --org CODE --role CODE) --password-stdin\n"
+	    "  ledger key   print the log's verifier key (made on first use)\n"
+	    "  ledger verify       rebuild and check the whole log offline\n"
+	    "  ledger checkpoint   sign a checkpoint now\n"
+	    "  tlog …       standalone RFC 9162 verifier: root, verify-inclusion,\n"
+	    "               verify-consistency, verify-checkpoint\n"
 	    "  version      print the version\n"
 	    "database URL: sqlite:PATH or postgresql://USER@HOST:PORT/DB\n", f);
 }
@@ -39,7 +48,7 @@ usage(FILE *f)
 struct cli_flags {
 	const char	*username, *org, *role, *display_name;
 	int		 admin, password_stdin;
-	long		 users;
+	long		 users, leaves;
 };
 
 static int
@@ -77,6 +86,7 @@ parse_args(int argc, char **argv, int start, struct zl_config *cfg,
 		if (strcmp(a, "role") == 0) { fl->role = v; continue; }
 		if (strcmp(a, "name") == 0) { fl->display_name = v; continue; }
 		if (strcmp(a, "users") == 0) { fl->users = strtol(v, NULL, 10); continue; }
+		if (strcmp(a, "ledger-leaves") == 0) { fl->leaves = strtol(v, NULL, 10); continue; }
 		if (zl_config_set(cfg, a, v, err, sizeof(err)) != 0)
 			goto bad;
 	}
@@ -139,6 +149,7 @@ static int
 cmd_serve(struct zl_config *cfg)
 {
 	struct zl_app app = { .cfg = *cfg, .version = ZL_VERSION };
+	struct zl_note_signer *signer = NULL;
 	int rc;
 
 	zl_password_config(cfg->argon2_concurrency, (uint64_t)cfg->argon2_opslimit,
@@ -162,7 +173,14 @@ cmd_serve(struct zl_config *cfg)
 		return 1;
 	}
 	load_openapi(&app);
+	if (zl_ledger_open_key(app.db, cfg, &signer, &app.ledger_verifier) != 0 ||
+	    zl_ledger_signer_start(app.db, &app.cfg, signer) != 0)
+		return 1;
+	app.ledger_origin = app.cfg.ledger_origin;
 	rc = zl_serve(&app);
+	zl_ledger_signer_stop();
+	zl_note_signer_free(signer);
+	free(app.ledger_verifier);
 	zl_db_close(app.db);
 	if (app.access_log != NULL && app.access_log != stderr)
 		fclose(app.access_log);
@@ -174,7 +192,7 @@ int
 main(int argc, char **argv)
 {
 	struct zl_config	 cfg;
-	struct cli_flags	 fl = { 0 };
+	struct cli_flags	 fl = { .users = -1 };
 	struct zl_db		*db;
 	const char		*cmd = argc > 1 ? argv[1] : NULL;
 	int			 start = 2, rc;
@@ -187,6 +205,13 @@ main(int argc, char **argv)
 		printf("zhili %s\n", ZL_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "tlog") == 0) {
+		if (zl_tlog_init() != 0)
+			return 1;
+		return zl_cli_tlog(argc - 1, argv + 1);
+	}
+	if (strcmp(cmd, "ledger") == 0)
+		start = 3;
 	if (strcmp(cmd, "user") == 0) {
 		if (argc < 3 || strcmp(argv[2], "add") != 0) {
 			usage(stderr);
@@ -203,10 +228,24 @@ main(int argc, char **argv)
 	}
 	zl_password_config(cfg.argon2_concurrency, (uint64_t)cfg.argon2_opslimit,
 	    cfg.argon2_memlimit);
+	if (zl_tlog_init() != 0) {
+		fputs("zhili: hash functions unavailable\n", stderr);
+		return 1;
+	}
+	if (strcmp(cfg.ledger_profile, "gm") != 0 && strcmp(cfg.ledger_profile, "international") != 0) {
+		fputs("zhili: ledger_profile must be international or gm\n", stderr);
+		return 2;
+	}
+	if (cfg.ledger_key[0] == '\0')
+		snprintf(cfg.ledger_key, sizeof(cfg.ledger_key), "%.1000s%s",
+		    strncmp(cfg.db, "sqlite:", 7) == 0 ? cfg.db + 7 : "var/ledger",
+		    strncmp(cfg.db, "sqlite:", 7) == 0 ? ".ledger.key" : ".key");
+	zl_ledger_set_default_alg(strcmp(cfg.ledger_profile, "gm") == 0 ? ZL_TLOG_SM3 : ZL_TLOG_SHA256);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(&cfg);
 	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "seed-demo") != 0 &&
-	    strcmp(cmd, "bench-seed") != 0 && strcmp(cmd, "user") != 0) {
+	    strcmp(cmd, "bench-seed") != 0 && strcmp(cmd, "user") != 0 &&
+	    strcmp(cmd, "ledger") != 0) {
 		fprintf(stderr, "zhili: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 2;
@@ -217,10 +256,14 @@ main(int argc, char **argv)
 	if (rc == 0 && strcmp(cmd, "seed-demo") == 0)
 		rc = zl_cli_seed_demo(db);
 	else if (rc == 0 && strcmp(cmd, "bench-seed") == 0)
-		rc = zl_cli_bench_seed(db, fl.users > 0 ? fl.users : 100000);
+		rc = zl_cli_bench_seed(db, fl.users >= 0 ? fl.users : 100000, fl.leaves);
+	else if (rc == 0 && strcmp(cmd, "ledger") == 0)
+		rc = zl_cli_ledger(db, &cfg, argc > 2 ? argv[2] : NULL);
 	else if (rc == 0 && strcmp(cmd, "user") == 0)
 		rc = zl_cli_user_add(db, fl.username, fl.display_name, fl.admin,
 		    fl.org, fl.role, fl.password_stdin);
 	zl_db_close(db);
+	if (strcmp(cmd, "ledger") == 0)
+		return rc;
 	return rc == 0 ? 0 : 1;
 }

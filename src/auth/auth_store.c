@@ -232,12 +232,15 @@ int
 zl_as_session_revoke_hash(struct zl_conn *c, const char *token_hash, int64_t now)
 {
 	struct zl_stmt *s = get(c, Q_SESSION_REVOKE);
+	int64_t n;
 
 	if (s == NULL)
 		return ZL_EDB;
 	zl_bind_int(s, 1, now);
 	zl_bind_text(s, 2, token_hash);
-	return zl_stmt_run(s) < 0 ? ZL_EDB : 0;
+	n = zl_stmt_run(s);
+	zl_db_bump();
+	return n < 0 ? ZL_EDB : 0;
 }
 
 int
@@ -375,7 +378,9 @@ zl_as_session_revoke(struct zl_conn *c, int64_t user_id, int64_t id, int64_t now
 	zl_bind_int(s, 1, now);
 	zl_bind_int(s, 2, id);
 	zl_bind_int(s, 3, user_id);
-	if ((n = zl_stmt_run(s)) < 0)
+	n = zl_stmt_run(s);
+	zl_db_bump();
+	if (n < 0)
 		return (int)n;
 	return n == 1 ? 0 : ZL_ENOTFOUND;
 }

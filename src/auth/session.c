@@ -142,6 +142,87 @@ touch_interval(const struct zl_config *cfg)
 	return t < 1 ? 1 : t > 60 ? 60 : t;
 }
 
+/*
+ * A per-thread cache of principals by session hash, valid for a second and
+ * only while no write has been committed since (zl_db_generation), so an
+ * authenticated read costs no session or role query in the common case.
+ * Another process's revocation is seen within the second.
+ */
+#define PCACHE_N	64
+#define PCACHE_MS	1000
+
+struct pcache {
+	char			 hash[65];
+	uint64_t		 gen;
+	int64_t			 until_ms, last_seen, expires;
+	struct zl_arena		 arena;
+	struct zl_principal	*p;
+};
+
+static __thread struct pcache pcache[PCACHE_N];
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+dup(struct zl_arena *a, const char *s)
+{
+	return s ? zl_arena_strdup(a, s) : NULL;
+}
+
+static void
+pcache_put(const char *hash, const struct zl_principal *p, int64_t last_seen,
+    int64_t expires, uint64_t gen)
+{
+	struct pcache *e = &pcache[(unsigned char)hash[0] * 7 % PCACHE_N ^
+	    ((unsigned char)hash[1] % PCACHE_N)];
+	struct zl_principal *q;
+
+	zl_arena_release(&e->arena);
+	zl_arena_init(&e->arena);
+	q = zl_arena_alloc(&e->arena, sizeof(*q));
+	*q = *p;
+	q->username = dup(&e->arena, p->username);
+	q->display_name = dup(&e->arena, p->display_name);
+	q->org_path = dup(&e->arena, p->org_path);
+	q->org_name = dup(&e->arena, p->org_name);
+	q->org_code = dup(&e->arena, p->org_code);
+	q->csrf = dup(&e->arena, p->csrf);
+	q->grants = zl_arena_alloc(&e->arena, (p->ngrants + 1) * sizeof(*q->grants));
+	for (size_t i = 0; i < p->ngrants; i++) {
+		q->grants[i] = p->grants[i];
+		q->grants[i].code = dup(&e->arena, p->grants[i].code);
+		q->grants[i].name = dup(&e->arena, p->grants[i].name);
+		q->grants[i].orgs = zl_arena_alloc(&e->arena, (p->grants[i].norgs + 1) * sizeof(int64_t));
+		memcpy(q->grants[i].orgs, p->grants[i].orgs, p->grants[i].norgs * sizeof(int64_t));
+	}
+	memcpy(e->hash, hash, 65);
+	e->gen = gen;
+	e->until_ms = now_ms() + PCACHE_MS;
+	e->last_seen = last_seen;
+	e->expires = expires;
+	e->p = q;
+}
+
+/* The cached principal (borrowed until this thread's next lookup), or NULL. */
+static struct zl_principal *
+pcache_get(const char *hash, const struct zl_config *cfg, int64_t now)
+{
+	struct pcache *e = &pcache[(unsigned char)hash[0] * 7 % PCACHE_N ^
+	    ((unsigned char)hash[1] % PCACHE_N)];
+
+	if (e->p == NULL || strcmp(e->hash, hash) != 0 || e->gen != zl_db_generation() ||
+	    e->until_ms < now_ms() || e->expires <= now || e->last_seen + cfg->session_idle <= now)
+		return NULL;
+	return e->p;
+}
+
 int
 zl_session_principal(struct zl_conn *c, struct zl_arena *a,
     const struct zl_config *cfg, const char *token, struct zl_principal **out)
@@ -150,12 +231,16 @@ zl_session_principal(struct zl_conn *c, struct zl_arena *a,
 	char			 hash[65];
 	int64_t			 now = (int64_t)time(NULL), last, expires, created;
 	const char		*ustatus;
+	uint64_t		 gen;
 	int			 rc;
 
 	*out = NULL;
 	if (token == NULL || strlen(token) < 20 || strlen(token) > 64)
 		return ZL_EAUTH;
 	zl_secret_hash(token, hash);
+	if ((*out = pcache_get(hash, cfg, now)) != NULL)
+		return 0;
+	gen = zl_db_generation();
 	rc = zl_as_session_get(c, a, hash, p, &last, &expires, &created, &ustatus);
 	if (rc == ZL_ENOTFOUND)
 		return ZL_EAUTH;
@@ -171,6 +256,7 @@ zl_session_principal(struct zl_conn *c, struct zl_arena *a,
 		zl_warn("session touch failed");
 	if ((rc = zl_principal_load_grants(c, a, p)) != 0)
 		return rc;
+	pcache_put(hash, p, now - last >= touch_interval(cfg) ? now : last, expires, gen);
 	*out = p;
 	return 0;
 }

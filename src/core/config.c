@@ -20,7 +20,9 @@ static const struct key {
 #define S(n)	{ #n, K_STR, offsetof(struct zl_config, n), sizeof(((struct zl_config *)0)->n), 0, 0 }
 #define I(n, lo, hi)	{ #n, K_INT, offsetof(struct zl_config, n), 0, lo, hi }
 #define Z(n, lo, hi)	{ #n, K_SIZE, offsetof(struct zl_config, n), 0, lo, hi }
-	S(listen), S(db), S(web_root), S(access_log),
+	S(listen), S(db), S(web_root), S(access_log), S(ledger_key), S(ledger_origin),
+	S(ledger_profile), S(ledger_witnesses),
+	I(checkpoint_interval, 1, 86400),
 	I(threads, 1, 256),
 	Z(max_body, 1024, 1LL << 30),
 	Z(max_upload, 1024, 1LL << 34),
@@ -49,6 +51,9 @@ zl_config_defaults(struct zl_config *c)
 	snprintf(c->db, sizeof(c->db), "sqlite:var/zhili.db");
 	snprintf(c->web_root, sizeof(c->web_root), "web/dist");
 	snprintf(c->access_log, sizeof(c->access_log), "-");
+	snprintf(c->ledger_origin, sizeof(c->ledger_origin), "zhili.localhost/ledger");
+	snprintf(c->ledger_profile, sizeof(c->ledger_profile), "international");
+	c->checkpoint_interval = 1;
 	c->threads = 4;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;

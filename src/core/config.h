@@ -12,6 +12,12 @@ struct zl_config {
 	char	db[1024];		/* sqlite:PATH or postgresql://… */
 	char	web_root[1024];		/* built web application */
 	char	access_log[1024];	/* path, "-" for stderr, "off" */
+	char	ledger_key[1024];	/* the log's signing key, mode 0600; "" = beside
+					   the SQLite file, or var/ledger.key */
+	char	ledger_origin[256];	/* the checkpoints' origin line and key name */
+	char	ledger_profile[32];	/* international (SHA-256, Ed25519) or gm (SM3, SM2) */
+	char	ledger_witnesses[4096];	/* witness verifier keys, comma-separated */
+	int	checkpoint_interval;	/* seconds between signed checkpoints at most */
 	int	threads;		/* libmicrohttpd worker threads */
 	size_t	max_body;		/* bytes of a JSON body */
 	size_t	max_upload;		/* bytes of an upload */

@@ -141,11 +141,26 @@ zl_tx_begin(struct zl_conn *c)
 	return rc;
 }
 
+static uint64_t generation;
+
+uint64_t
+zl_db_generation(void)
+{
+	return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+}
+
+void
+zl_db_bump(void)
+{
+	__atomic_add_fetch(&generation, 1, __ATOMIC_ACQ_REL);
+}
+
 int
 zl_tx_commit(struct zl_conn *c)
 {
 	int rc = zl_db_exec(c, "COMMIT");
 
+	zl_db_bump();	/* after the commit: a reader never caches the old state anew */
 	if (rc != 0)
 		zl_tx_rollback(c);
 	c->in_tx = 0;
@@ -204,6 +219,8 @@ zl_stmt_get(struct zl_conn *c, const char *sql)
 void zl_bind_int(struct zl_stmt *s, int i, int64_t v) { s->conn->db->ops->bind_int(s, i, v); }
 void zl_bind_text(struct zl_stmt *s, int i, const char *v) { s->conn->db->ops->bind_text(s, i, v); }
 void zl_bind_null(struct zl_stmt *s, int i) { s->conn->db->ops->bind_null(s, i); }
+void zl_bind_blob(struct zl_stmt *s, int i, const void *v, size_t n) { s->conn->db->ops->bind_blob(s, i, v, n); }
+const void *zl_col_blob(struct zl_stmt *s, int col, size_t *n) { return s->conn->db->ops->col_blob(s, col, n); }
 int zl_stmt_step(struct zl_stmt *s) { return s->conn->db->ops->step(s); }
 int64_t zl_col_int(struct zl_stmt *s, int col) { return s->conn->db->ops->col_int(s, col); }
 const char *zl_col_text(struct zl_stmt *s, int col) { return s->conn->db->ops->col_text(s, col); }

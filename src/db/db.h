@@ -34,6 +34,11 @@ struct zl_db *zl_conn_db(struct zl_conn *c);
 int	 zl_tx_begin(struct zl_conn *c);
 int	 zl_tx_commit(struct zl_conn *c);
 void	 zl_tx_rollback(struct zl_conn *c);
+/* A counter raised by every committed write transaction (and by
+ * zl_db_bump): caches of data derived from the database stay valid while it
+ * does not move.  Process-wide. */
+uint64_t zl_db_generation(void);
+void	 zl_db_bump(void);
 /* Run a script of statements without parameters (migrations). */
 int	 zl_db_exec(struct zl_conn *c, const char *sql);
 
@@ -44,6 +49,7 @@ struct zl_stmt *zl_stmt_get(struct zl_conn *c, const char *sql);
 void	 zl_bind_int(struct zl_stmt *s, int idx, int64_t v);
 void	 zl_bind_text(struct zl_stmt *s, int idx, const char *v);
 void	 zl_bind_null(struct zl_stmt *s, int idx);
+void	 zl_bind_blob(struct zl_stmt *s, int idx, const void *v, size_t n);
 /* ZL_ROW, ZL_DONE, or ZL_ECONFLICT (unique or foreign key violated),
  * ZL_EBUSY, ZL_EDB. */
 int	 zl_stmt_step(struct zl_stmt *s);
@@ -51,6 +57,8 @@ int64_t	 zl_col_int(struct zl_stmt *s, int col);
 /* Borrowed until the next step or reset; "" for NULL. */
 const char *zl_col_text(struct zl_stmt *s, int col);
 int	 zl_col_null(struct zl_stmt *s, int col);
+/* Borrowed bytes of a BLOB/BYTEA column, their count in *n. */
+const void *zl_col_blob(struct zl_stmt *s, int col, size_t *n);
 /* Rows changed by the last INSERT, UPDATE or DELETE run on s. */
 int64_t	 zl_stmt_changes(struct zl_stmt *s);
 /* Clear bindings and results so the statement can be used again. */

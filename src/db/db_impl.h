@@ -18,10 +18,12 @@ struct backend_ops {
 	void	(*bind_int)(struct zl_stmt *s, int idx, int64_t v);
 	void	(*bind_text)(struct zl_stmt *s, int idx, const char *v);
 	void	(*bind_null)(struct zl_stmt *s, int idx);
+	void	(*bind_blob)(struct zl_stmt *s, int idx, const void *v, size_t n);
 	int	(*step)(struct zl_stmt *s);
 	int64_t	(*col_int)(struct zl_stmt *s, int col);
 	const char *(*col_text)(struct zl_stmt *s, int col);
 	int	(*col_null)(struct zl_stmt *s, int col);
+	const void *(*col_blob)(struct zl_stmt *s, int col, size_t *n);
 	int64_t	(*changes)(struct zl_stmt *s);
 	void	(*reset)(struct zl_stmt *s);
 };

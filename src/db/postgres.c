@@ -18,6 +18,7 @@ struct pg_stmt {
 	char		*vals[ZL_DB_MAXPARAM];
 	PGresult	*res;
 	int		 row, nrows, executed;
+	unsigned char	*blob;		/* the last decoded bytea */
 	int64_t		 changes;
 };
 
@@ -139,6 +140,8 @@ pg_reset(struct zl_stmt *zs)
 	}
 	PQclear(s->res);
 	s->res = NULL;
+	PQfreemem(s->blob);
+	s->blob = NULL;
 	s->executed = s->row = s->nrows = 0;
 }
 
@@ -231,6 +234,37 @@ pg_col_null(struct zl_stmt *s, int col)
 	return PQgetisnull(PS(s)->res, PS(s)->row, col);
 }
 
+/* bytea travels as text in the hex format: "\\x0a1b…". */
+static void
+pg_bind_blob(struct zl_stmt *s, int idx, const void *v, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = v;
+	char *t = malloc(n * 2 + 3);
+
+	t[0] = '\\';
+	t[1] = 'x';
+	for (size_t i = 0; i < n; i++) {
+		t[2 + 2 * i] = digits[p[i] >> 4];
+		t[3 + 2 * i] = digits[p[i] & 15];
+	}
+	t[2 + 2 * n] = '\0';
+	set_val(s, idx, t);
+}
+
+static const void *
+pg_col_blob(struct zl_stmt *zs, int col, size_t *n)
+{
+	struct pg_stmt *s = PS(zs);
+
+	*n = 0;
+	if (s->res == NULL || s->row < 0 || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	PQfreemem(s->blob);
+	s->blob = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, col), n);
+	return s->blob;
+}
+
 static int64_t pg_changes(struct zl_stmt *s) { return PS(s)->changes; }
 
 const struct backend_ops zl_postgres_ops = {
@@ -243,10 +277,12 @@ const struct backend_ops zl_postgres_ops = {
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
+	.bind_blob = pg_bind_blob,
 	.step = pg_step,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_null = pg_col_null,
+	.col_blob = pg_col_blob,
 	.changes = pg_changes,
 	.reset = pg_reset,
 };

@@ -128,6 +128,21 @@ sq_step(struct zl_stmt *s)
 	return map_rc(s->conn->handle, rc);
 }
 
+static void
+sq_bind_blob(struct zl_stmt *s, int i, const void *v, size_t n)
+{
+	sqlite3_bind_blob64(ST(s), i, v, n, SQLITE_TRANSIENT);
+}
+
+static const void *
+sq_col_blob(struct zl_stmt *s, int col, size_t *n)
+{
+	const void *p = sqlite3_column_blob(ST(s), col);
+
+	*n = (size_t)sqlite3_column_bytes(ST(s), col);
+	return p;
+}
+
 static int64_t sq_col_int(struct zl_stmt *s, int col) { return sqlite3_column_int64(ST(s), col); }
 static int sq_col_null(struct zl_stmt *s, int col) { return sqlite3_column_type(ST(s), col) == SQLITE_NULL; }
 static int64_t sq_changes(struct zl_stmt *s) { return ((struct sq_stmt *)s)->changes; }
@@ -157,10 +172,12 @@ const struct backend_ops zl_sqlite_ops = {
 	.bind_int = sq_bind_int,
 	.bind_text = sq_bind_text,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.col_int = sq_col_int,
 	.col_text = sq_col_text,
 	.col_null = sq_col_null,
+	.col_blob = sq_col_blob,
 	.changes = sq_changes,
 	.reset = sq_reset,
 };

@@ -40,6 +40,8 @@ struct zl_app {
 	FILE			*access_log;	/* NULL = off */
 	char			*openapi;	/* JSON text, or NULL */
 	size_t			 openapi_len;
+	char			*ledger_verifier; /* the log's public key (note format) */
+	const char		*ledger_origin;
 };
 
 struct zl_header { const char *name, *value; struct zl_header *next; };

@@ -6,11 +6,11 @@
 
 extern const struct zl_route zl_core_routes[], zl_auth_routes[],
     zl_org_routes[], zl_user_routes[], zl_role_routes[], zl_token_routes[],
-    zl_audit_routes[];
+    zl_audit_routes[], zl_ledger_routes[];
 
 static const struct zl_route *const tables[] = {
 	zl_core_routes, zl_auth_routes, zl_org_routes, zl_user_routes,
-	zl_role_routes, zl_token_routes, zl_audit_routes, NULL,
+	zl_role_routes, zl_token_routes, zl_audit_routes, zl_ledger_routes, NULL,
 };
 
 const struct zl_route *const *
@@ -19,13 +19,21 @@ zl_route_tables(void)
 	return tables;
 }
 
-/* Match pattern against path segment by segment; {x} captures one segment. */
+/* Match pattern against path segment by segment; {x} captures one segment,
+ * a final {*} the rest of the path. */
 static int
 match(const char *pat, const char *path, struct zl_req *r)
 {
 	int n = 0;
 
 	while (*pat != '\0' && *path != '\0') {
+		if (strcmp(pat, "{*}") == 0) {	/* the rest of the path */
+			if (n >= ZL_MAX_PARAMS)
+				return 0;
+			r->params[n++] = zl_arena_strdup(&r->arena, path);
+			r->nparams = n;
+			return 1;
+		}
 		if (*pat == '{') {
 			const char *end = strchr(path, '/');
 			size_t len = end ? (size_t)(end - path) : strlen(path);

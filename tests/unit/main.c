@@ -19,5 +19,8 @@ main(void)
 	failed += _cmocka_run_group_tests("auth", auth_tests, auth_tests_n, NULL, NULL);
 	failed += _cmocka_run_group_tests("db", db_tests, db_tests_n, NULL, NULL);
 	failed += _cmocka_run_group_tests("http", http_tests, http_tests_n, NULL, NULL);
+	failed += _cmocka_run_group_tests("tlog", tlog_tests, tlog_tests_n, NULL, NULL);
+	failed += _cmocka_run_group_tests("note", note_tests, note_tests_n, NULL, NULL);
+	failed += _cmocka_run_group_tests("workflow", workflow_tests, workflow_tests_n, NULL, NULL);
 	return failed != 0;
 }

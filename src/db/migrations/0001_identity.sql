@@ -28,7 +28,7 @@ CREATE TABLE users (
 	org_id		BIGINT REFERENCES orgs(id),
 	kind		TEXT NOT NULL,
 	username	TEXT {{C}} NOT NULL UNIQUE,
-	display_name	TEXT NOT NULL,
+	display_name	TEXT {{C}} NOT NULL,
 	phone		TEXT NOT NULL DEFAULT '',
 	email		TEXT NOT NULL DEFAULT '',
 	position	TEXT NOT NULL DEFAULT '',
@@ -44,6 +44,7 @@ CREATE TABLE users (
 	updated_at	BIGINT NOT NULL
 );
 CREATE INDEX users_org ON users (org_id, id);
+CREATE INDEX users_display_name ON users (display_name);
 
 CREATE TABLE roles (
 	id		{{ID}},

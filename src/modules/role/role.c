@@ -129,10 +129,24 @@ zl_role_json(const struct zl_role *r)
 {
 	json_t *perms = json_array(), *orgs = json_array();
 
-	for (size_t i = 0; i < r->perms.n; i++)
-		json_array_append_new(perms, json_string(r->perms.v[i]));
-	for (size_t i = 0; i < r->scope_orgs.n; i++)
-		json_array_append_new(orgs, json_integer(r->scope_orgs.v[i]));
+	/* Canonical orders (the permission table's, ascending org ids), so the
+	 * digest of a role does not depend on the order it was written in. */
+	for (int p = 0; p < ZL_P__MAX; p++)
+		for (size_t i = 0; i < r->perms.n; i++)
+			if (strcmp(r->perms.v[i], zl_perms[p].code) == 0) {
+				json_array_append_new(perms, json_string(zl_perms[p].code));
+				break;
+			}
+	for (int64_t last = 0;;) {
+		int64_t next = 0;
+		for (size_t i = 0; i < r->scope_orgs.n; i++)
+			if (r->scope_orgs.v[i] > last && (next == 0 || r->scope_orgs.v[i] < next))
+				next = r->scope_orgs.v[i];
+		if (next == 0)
+			break;
+		json_array_append_new(orgs, json_integer(next));
+		last = next;
+	}
 	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:s,s:o,s:b,s:s,s:I,s:o,s:o}",
 	    "id", (json_int_t)r->id, "code", r->code, "name", r->name,
 	    "description", r->description, "permissions", perms, "scope", r->scope,

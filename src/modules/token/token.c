@@ -56,11 +56,20 @@ zl_token_json(const struct zl_token *t)
 	    "last_used_at", zl_json_time(t->last_used_at), "status", t->status);
 }
 
+json_t *
+zl_token_record_json(const struct zl_token *t)
+{
+	json_t *j = zl_token_json(t);
+
+	json_object_del(j, "last_used_at");	/* changes on use, not by a decision */
+	return j;
+}
+
 static int
 audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
     const struct zl_token *t, const char *action)
 {
-	json_t *j = zl_json_own(a, zl_token_json(t));
+	json_t *j = zl_json_own(a, zl_token_record_json(t));
 
 	return zl_audit(c, a, who, "token", t->id, t->org_id, action, j);
 }

@@ -54,6 +54,8 @@ int	 zl_token_list(struct zl_conn *c, struct zl_arena *a, const struct zl_princi
 /* New reference; never the secret nor its hash ("token" is added by the
  * create handler). */
 json_t	*zl_token_json(const struct zl_token *t);
+/* The audited form: without last_used_at (new reference). */
+json_t	*zl_token_record_json(const struct zl_token *t);
 
 /* Store (token_store.c). */
 int	 zl_token_store_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_token *t);

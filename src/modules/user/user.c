@@ -151,10 +151,36 @@ zl_user_json(const struct zl_user *u, int mask_phone)
 }
 
 static int
+cmp_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+json_t *
+zl_user_record_json(const struct zl_user *u)
+{
+	json_t	*j = zl_user_json(u, 0), *ids = json_array();
+	int64_t	 v[64];
+	size_t	 n = 0;
+
+	for (size_t i = 0; i < u->nroles && n < 64; i++)
+		v[n++] = u->roles[i].id;
+	qsort(v, n, sizeof(v[0]), cmp_id);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(ids, json_integer(v[i]));
+	json_object_del(j, "org_name");
+	json_object_del(j, "roles");
+	json_object_set_new(j, "role_ids", ids);
+	return j;
+}
+
+static int
 audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
     const struct zl_user *u, const char *action)
 {
-	json_t *j = zl_json_own(a, zl_user_json(u, 0));
+	json_t *j = zl_json_own(a, zl_user_record_json(u));
 
 	return zl_audit(c, a, who, "user", u->id, u->org_id, action, j);
 }

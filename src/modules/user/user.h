@@ -74,6 +74,9 @@ int	 zl_user_by_username(struct zl_conn *c, struct zl_arena *a, const char *user
 	    struct zl_user **out);
 /* New reference; the phone masked with zl_mask_phone when mask_phone. */
 json_t	*zl_user_json(const struct zl_user *u, int mask_phone);
+/* What the audit trail and the log digest: the user's own fields and role
+ * ids, without names joined from other records (new reference). */
+json_t	*zl_user_record_json(const struct zl_user *u);
 
 /* Store (user_store.c). */
 int	 zl_user_store_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_user *u);

@@ -266,9 +266,19 @@ zl_user_store_list(struct zl_conn *c, struct zl_arena *a, const struct zl_scope 
 		zl_sql_int(&q, f->org_id);
 	}
 	if (f->q != NULL) {
-		zl_sql_add(&q, " AND (u.username LIKE ? ESCAPE '!' OR u.display_name LIKE ? ESCAPE '!')");
-		zl_sql_like(&q, f->q);
-		zl_sql_like(&q, f->q);
+		/* Prefix search as two indexed ranges (binary collation on both
+		 * backends): "李" finds 李明, "bench0001" finds bench000100… */
+		char *low = zl_arena_strdup(a, f->q);
+		char *end = zl_arena_printf(a, "%s\xf4\x8f\xbf\xbf", f->q);
+		for (char *p = low; *p != '\0'; p++)	/* usernames are stored lower-case */
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		zl_sql_add(&q, " AND ((u.username >= ? AND u.username < ?) OR "
+		    "(u.display_name >= ? AND u.display_name < ?))");
+		zl_sql_text(&q, low);
+		zl_sql_text(&q, zl_arena_printf(a, "%s\xf4\x8f\xbf\xbf", low));
+		zl_sql_text(&q, f->q);
+		zl_sql_text(&q, end);
 	}
 	if (f->status != NULL) {
 		zl_sql_add(&q, " AND u.status = ?");

@@ -1,0 +1,279 @@
+/* ledger.c: the log in the database.  Appends lock the head row
+ * (UPDATE … RETURNING takes the row lock on PostgreSQL; SQLite's writer lock
+ * is already held by BEGIN IMMEDIATE), extend the frontier in memory and
+ * write back only the tiles they touched, so an append costs O(log n) and
+ * a batch of appends shares the tile writes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "tlog/ledger.h"
+
+static enum zl_tlog_alg default_alg = ZL_TLOG_SHA256;
+
+void
+zl_ledger_set_default_alg(enum zl_tlog_alg alg)
+{
+	default_alg = alg;
+}
+
+enum {
+	Q_LOCK, Q_CREATE, Q_HEAD, Q_SET_HEAD, Q_TILE, Q_PUT_TILE, Q__MAX
+};
+
+static const char *const sql[Q__MAX] = {
+	[Q_LOCK] = "UPDATE tlog_head SET size = size WHERE id = 1 RETURNING alg, frontier",
+	[Q_CREATE] = "INSERT INTO tlog_head (id, alg, size, frontier, created_at) VALUES (1, ?, 0, ?, ?)",
+	[Q_HEAD] = "SELECT alg, frontier FROM tlog_head WHERE id = 1",
+	[Q_SET_HEAD] = "UPDATE tlog_head SET size = ?, frontier = ? WHERE id = 1",
+	[Q_TILE] = "SELECT data FROM tlog_tiles WHERE level = ? AND idx = ?",
+	[Q_PUT_TILE] = "INSERT INTO tlog_tiles (level, idx, data) VALUES (?, ?, ?) "
+	    "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data",
+};
+
+char *
+zl_leaf_text(struct zl_arena *a, const struct zl_leaf *l, uint64_t index)
+{
+	json_t *j = json_pack("{s:s,s:o,s:s,s:I,s:I,s:o,s:s,s:o}",
+	    "action", l->action,
+	    "actor", l->actor ? json_integer(l->actor) : json_null(),
+	    "entity", l->entity, "entity_id", (json_int_t)l->entity_id,
+	    "index", (json_int_t)index,
+	    "org", l->org ? json_integer(l->org) : json_null(),
+	    "record_digest", l->record_digest,
+	    "time", zl_json_time(l->time));
+	char *s;
+
+	if (j == NULL)
+		return NULL;
+	s = zl_json_canonical(a, j);
+	json_decref(j);
+	return s;
+}
+
+/* One tile per tile level is open at a time: the right edge of the tree. */
+struct open_tile {
+	int		 used, dirty;
+	uint64_t	 idx;
+	size_t		 width;
+	uint8_t		 data[ZL_TLOG_TILE_W * ZL_TLOG_HASH];
+};
+
+struct zl_ledger_batch {
+	struct zl_conn		*c;
+	enum zl_tlog_alg	 alg;
+	struct zl_tlog_frontier	 f;
+	int			 err;
+	struct open_tile	 tiles[8];	/* 8 tile levels cover 2^64 leaves */
+};
+
+static int
+read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *width)
+{
+	struct zl_stmt	*s = zl_stmt_get(c, sql[Q_TILE]);
+	const void	*p;
+	size_t		 n;
+	int		 rc;
+
+	*width = 0;
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_int(s, 1, level);
+	zl_bind_int(s, 2, (int64_t)idx);
+	if ((rc = zl_stmt_step(s)) == ZL_ROW) {
+		p = zl_col_blob(s, 0, &n);
+		if (n > ZL_TLOG_TILE_W * ZL_TLOG_HASH || n % ZL_TLOG_HASH != 0)
+			rc = ZL_EDB;
+		else {
+			memcpy(buf, p, n);
+			*width = n / ZL_TLOG_HASH;
+		}
+	}
+	zl_stmt_reset(s);
+	return rc == ZL_ROW ? 0 : rc == ZL_DONE ? ZL_ENOTFOUND : rc;
+}
+
+static int
+write_tile(struct zl_conn *c, int level, struct open_tile *t)
+{
+	struct zl_stmt *s = zl_stmt_get(c, sql[Q_PUT_TILE]);
+
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_int(s, 1, level);
+	zl_bind_int(s, 2, (int64_t)t->idx);
+	zl_bind_blob(s, 3, t->data, t->width * ZL_TLOG_HASH);
+	t->dirty = 0;
+	return zl_stmt_run(s) < 0 ? ZL_EDB : 0;
+}
+
+static int
+db_tile_reader(void *ctx, int level, uint64_t index, uint8_t *buf, size_t *width)
+{
+	return read_tile(ctx, level, index, buf, width);
+}
+
+struct zl_tlog_tiles
+zl_ledger_tiles(struct zl_conn *c)
+{
+	return (struct zl_tlog_tiles){ c, db_tile_reader };
+}
+
+static int
+decode_head(struct zl_stmt *s, enum zl_tlog_alg *alg, struct zl_tlog_frontier *f)
+{
+	const void *p;
+	size_t n;
+	int a = zl_tlog_alg_parse(zl_col_text(s, 0));
+
+	if (a < 0)
+		return ZL_EDB;
+	*alg = (enum zl_tlog_alg)a;
+	p = zl_col_blob(s, 1, &n);
+	return zl_tlog_frontier_decode(f, p, n) == 0 ? 0 : ZL_EDB;
+}
+
+int
+zl_ledger_head(struct zl_conn *c, struct zl_ledger_head *h)
+{
+	struct zl_stmt *s = zl_stmt_get(c, sql[Q_HEAD]);
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	h->alg = default_alg;
+	if (s == NULL)
+		return ZL_EDB;
+	if ((rc = zl_stmt_step(s)) == ZL_ROW)
+		rc = decode_head(s, &h->alg, &h->f);
+	zl_stmt_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
+zl_ledger_begin(struct zl_conn *c, struct zl_ledger_batch **out)
+{
+	struct zl_ledger_batch	*b = calloc(1, sizeof(*b));
+	struct zl_stmt		*s;
+	uint8_t			 empty[8] = { 0 };
+	int			 rc, found;
+
+	*out = NULL;
+	if (b == NULL)
+		return ZL_ENOMEM;
+	b->c = c;
+	if ((s = zl_stmt_get(c, sql[Q_LOCK])) == NULL)
+		goto db;
+	if ((found = zl_stmt_step(s)) == ZL_ROW)
+		rc = decode_head(s, &b->alg, &b->f);
+	else
+		rc = found < 0 ? found : 0;
+	zl_stmt_reset(s);
+	if (rc == 0 && found == ZL_DONE) {	/* the first leaf: create the log */
+		b->alg = default_alg;
+		memset(&b->f, 0, sizeof(b->f));
+		if ((s = zl_stmt_get(c, sql[Q_CREATE])) == NULL)
+			goto db;
+		zl_bind_text(s, 1, zl_tlog_alg_name(b->alg));
+		zl_bind_blob(s, 2, empty, sizeof(empty));
+		zl_bind_int(s, 3, (int64_t)time(NULL));
+		rc = zl_stmt_run(s) < 0 ? ZL_EDB : 0;
+	}
+	if (rc != 0) {
+		free(b);
+		return rc < 0 ? rc : ZL_EDB;
+	}
+	*out = b;
+	return 0;
+db:
+	free(b);
+	return ZL_EDB;
+}
+
+static void
+emit(void *ctx, int level, uint64_t index, const zl_tlog_hash h)
+{
+	struct zl_ledger_batch	*b = ctx;
+	struct open_tile	*t;
+	int			 tl = level / ZL_TLOG_TILE_H;
+	uint64_t		 tidx = index / ZL_TLOG_TILE_W;
+	size_t			 pos = (size_t)(index % ZL_TLOG_TILE_W);
+
+	if (level % ZL_TLOG_TILE_H != 0 || b->err != 0 || tl >= 8)
+		return;
+	t = &b->tiles[tl];
+	if (!t->used || t->idx != tidx) {
+		if (t->used && t->dirty && (b->err = write_tile(b->c, tl, t)) != 0)
+			return;
+		t->used = 1;
+		t->idx = tidx;
+		t->dirty = 0;
+		if ((b->err = read_tile(b->c, tl, tidx, t->data, &t->width)) == ZL_ENOTFOUND)
+			b->err = 0;
+		if (b->err != 0)
+			return;
+	}
+	if (t->width != pos) {	/* tiles only ever grow at their end */
+		zl_errorf("ledger: tile %d/%llu has width %zu, expected %zu", tl,
+		    (unsigned long long)tidx, t->width, pos);
+		b->err = ZL_EDB;
+		return;
+	}
+	memcpy(t->data + pos * ZL_TLOG_HASH, h, ZL_TLOG_HASH);
+	t->width = pos + 1;
+	t->dirty = 1;
+}
+
+void
+zl_ledger_head_size(const struct zl_ledger_batch *b, uint64_t *size)
+{
+	*size = b->f.size;
+}
+
+int
+zl_ledger_add(struct zl_ledger_batch *b, const void *leaf, size_t n, uint64_t *index)
+{
+	zl_tlog_hash h;
+
+	if (b->err != 0)
+		return b->err;
+	zl_tlog_leaf_hash(b->alg, leaf, n, h);
+	*index = b->f.size;
+	zl_tlog_append(b->alg, &b->f, h, emit, b);
+	return b->err;
+}
+
+int
+zl_ledger_finish(struct zl_ledger_batch *b)
+{
+	uint8_t		 buf[8 + 64 * ZL_TLOG_HASH];
+	struct zl_stmt	*s;
+	int		 rc = b->err;
+
+	for (int i = 0; rc == 0 && i < 8; i++)
+		if (b->tiles[i].used && b->tiles[i].dirty)
+			rc = write_tile(b->c, i, &b->tiles[i]);
+	if (rc == 0) {
+		size_t n = zl_tlog_frontier_encode(&b->f, buf);
+		if ((s = zl_stmt_get(b->c, sql[Q_SET_HEAD])) == NULL)
+			rc = ZL_EDB;
+		else {
+			zl_bind_int(s, 1, (int64_t)b->f.size);
+			zl_bind_blob(s, 2, buf, n);
+			rc = zl_stmt_run(s) < 0 ? ZL_EDB : 0;
+		}
+	}
+	free(b);
+	return rc;
+}
+
+void
+zl_ledger_abort(struct zl_ledger_batch *b)
+{
+	free(b);
+}

@@ -1,0 +1,414 @@
+/* tlog.c: the Merkle tree over stored hashes: hashes read from tiles,
+ * tree roots, RFC 9162 inclusion and consistency proofs (made and checked),
+ * and the frontier that appends leaves.  Exports the zl_tlog_* functions of
+ * tlog.h except hashing (hash.c) and tile paths (tiles.c).  Storage is the
+ * caller's: it hands in a tile reader. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "tlog/tlog.h"
+
+/* Reading stored hashes.  A proof touches about two tiles per tile level;
+ * one call keeps the last few it read so it reads each once. */
+#define RD_SLOTS 8
+
+struct rd {
+	enum zl_tlog_alg		 alg;
+	const struct zl_tlog_tiles	*t;
+	unsigned			 next;
+	struct {
+		int		 level;
+		uint64_t	 index;
+		size_t		 width;
+		uint8_t		*buf;
+	} s[RD_SLOTS];
+};
+
+static void
+rd_init(struct rd *r, enum zl_tlog_alg alg, const struct zl_tlog_tiles *t)
+{
+	memset(r, 0, sizeof(*r));
+	r->alg = alg;
+	r->t = t;
+	for (int i = 0; i < RD_SLOTS; i++)
+		r->s[i].level = -1;
+}
+
+static void
+rd_release(struct rd *r)
+{
+	for (int i = 0; i < RD_SLOTS; i++)
+		free(r->s[i].buf);
+}
+
+static int
+rd_tile(struct rd *r, int level, uint64_t index, const uint8_t **buf, size_t *width)
+{
+	unsigned	 i;
+	int		 rc;
+
+	for (i = 0; i < RD_SLOTS; i++)
+		if (r->s[i].level == level && r->s[i].index == index)
+			goto found;
+	i = r->next++ % RD_SLOTS;
+	r->s[i].level = -1;
+	if (r->s[i].buf == NULL &&
+	    (r->s[i].buf = malloc(ZL_TLOG_TILE_W * ZL_TLOG_HASH)) == NULL)
+		return ZL_ENOMEM;
+	r->s[i].width = 0;
+	if ((rc = r->t->read(r->t->ctx, level, index, r->s[i].buf, &r->s[i].width)) < 0)
+		return rc;
+	if (r->s[i].width == 0 || r->s[i].width > ZL_TLOG_TILE_W)
+		return ZL_ENOTFOUND;
+	r->s[i].level = level;
+	r->s[i].index = index;
+found:
+	*buf = r->s[i].buf;
+	*width = r->s[i].width;
+	return 0;
+}
+
+/* The hash at tree level `level`, index `index`: read from the tile holding
+ * level 8*(level/8), then hashed up level%8 levels. */
+static int
+rd_stored(struct rd *r, int level, uint64_t index, zl_tlog_hash out)
+{
+	uint8_t		 tmp[128][ZL_TLOG_HASH];
+	const uint8_t	*buf;
+	size_t		 width, off, cnt;
+	uint64_t	 first;
+	int		 sh = level % ZL_TLOG_TILE_H, rc;
+
+	if (level < 0 || level > 63 || index > (UINT64_MAX >> sh))
+		return ZL_EINVAL;
+	first = index << sh;
+	off = (size_t)(first % ZL_TLOG_TILE_W);
+	cnt = (size_t)1 << sh;
+	if ((rc = rd_tile(r, level / ZL_TLOG_TILE_H, first / ZL_TLOG_TILE_W, &buf, &width)) != 0)
+		return rc;
+	if (width < off + cnt)
+		return ZL_ENOTFOUND;
+	if (cnt == 1) {
+		memcpy(out, buf + off * ZL_TLOG_HASH, ZL_TLOG_HASH);
+		return 0;
+	}
+	memcpy(tmp, buf + off * ZL_TLOG_HASH, cnt * ZL_TLOG_HASH);
+	for (; cnt > 1; cnt /= 2)
+		for (size_t i = 0; i < cnt / 2; i++)
+			zl_tlog_node_hash(r->alg, tmp[2 * i], tmp[2 * i + 1], tmp[i]);
+	memcpy(out, tmp[0], ZL_TLOG_HASH);
+	return 0;
+}
+
+static int
+floor_log2(uint64_t x)
+{
+	return 63 - __builtin_clzll(x);
+}
+
+/* MTH(D[lo:hi]) for a range that starts on a multiple of the power of two
+ * at or above its length (every range of the RFC's recursions does): the
+ * complete subtrees from the left, folded from the right. */
+static int
+rd_range(struct rd *r, uint64_t lo, uint64_t hi, zl_tlog_hash out)
+{
+	zl_tlog_hash	 part[64];
+	int		 n = 0, k, rc;
+
+	while (lo < hi && n < 64) {
+		k = floor_log2(hi - lo);
+		if (lo != 0 && __builtin_ctzll(lo) < k)
+			k = __builtin_ctzll(lo);
+		if ((rc = rd_stored(r, k, lo >> k, part[n++])) != 0)
+			return rc;
+		lo += (uint64_t)1 << k;
+	}
+	if (n == 0 || lo < hi)
+		return ZL_EINVAL;
+	memcpy(out, part[n - 1], ZL_TLOG_HASH);
+	while (--n > 0)
+		zl_tlog_node_hash(r->alg, part[n - 1], out, out);
+	return 0;
+}
+
+int
+zl_tlog_stored_hash(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
+    int level, uint64_t index, zl_tlog_hash out)
+{
+	struct rd r;
+	int rc;
+
+	rd_init(&r, alg, t);
+	rc = rd_stored(&r, level, index, out);
+	rd_release(&r);
+	return rc;
+}
+
+int
+zl_tlog_tree_hash(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t, uint64_t size,
+    zl_tlog_hash out)
+{
+	struct rd r;
+	int rc;
+
+	if (size == 0) {
+		zl_tlog_hash_data(alg, "", 0, out);
+		return 0;
+	}
+	rd_init(&r, alg, t);
+	rc = rd_range(&r, 0, size, out);
+	rd_release(&r);
+	return rc;
+}
+
+/* The largest power of two below n (n ≥ 2). */
+static uint64_t
+split_point(uint64_t n)
+{
+	return (uint64_t)1 << floor_log2(n - 1);
+}
+
+/* Append MTH(D[lo:hi]) to the proof. */
+static int
+put_range(struct rd *r, uint64_t lo, uint64_t hi, zl_tlog_hash *proof, size_t *n)
+{
+	if (*n >= ZL_TLOG_MAXPROOF)
+		return ZL_ELIMIT;
+	return rd_range(r, lo, hi, proof[(*n)++]);
+}
+
+/* RFC 9162 §2.1.3.1 PATH(m, D[lo:hi]), deepest hash first. */
+static int
+path(struct rd *r, uint64_t m, uint64_t lo, uint64_t hi, zl_tlog_hash *proof, size_t *n)
+{
+	uint64_t	 k;
+	int		 rc;
+
+	if (hi - lo == 1)
+		return 0;
+	k = split_point(hi - lo);
+	if (m < lo + k) {
+		if ((rc = path(r, m, lo, lo + k, proof, n)) != 0)
+			return rc;
+		return put_range(r, lo + k, hi, proof, n);
+	}
+	if ((rc = path(r, m, lo + k, hi, proof, n)) != 0)
+		return rc;
+	return put_range(r, lo, lo + k, proof, n);
+}
+
+/* RFC 9162 §2.1.4.1 SUBPROOF(m, D[lo:hi], b) with m absolute, lo < m ≤ hi. */
+static int
+subproof(struct rd *r, uint64_t m, uint64_t lo, uint64_t hi, int b,
+    zl_tlog_hash *proof, size_t *n)
+{
+	uint64_t	 k;
+	int		 rc;
+
+	if (m == hi)
+		return b ? 0 : put_range(r, lo, hi, proof, n);
+	k = split_point(hi - lo);
+	if (m <= lo + k) {
+		if ((rc = subproof(r, m, lo, lo + k, b, proof, n)) != 0)
+			return rc;
+		return put_range(r, lo + k, hi, proof, n);
+	}
+	if ((rc = subproof(r, m, lo + k, hi, 0, proof, n)) != 0)
+		return rc;
+	return put_range(r, lo, lo + k, proof, n);
+}
+
+int
+zl_tlog_prove_inclusion(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
+    uint64_t index, uint64_t size, zl_tlog_hash *proof, size_t *n)
+{
+	struct rd r;
+	int rc;
+
+	*n = 0;
+	if (index >= size)
+		return ZL_EINVAL;
+	rd_init(&r, alg, t);
+	rc = path(&r, index, 0, size, proof, n);
+	rd_release(&r);
+	if (rc != 0)
+		*n = 0;
+	return rc;
+}
+
+int
+zl_tlog_prove_consistency(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
+    uint64_t m, uint64_t n, zl_tlog_hash *proof, size_t *len)
+{
+	struct rd r;
+	int rc;
+
+	*len = 0;
+	if (m > n)
+		return ZL_EINVAL;
+	if (m == 0 || m == n)
+		return 0;
+	rd_init(&r, alg, t);
+	rc = subproof(&r, m, 0, n, 1, proof, len);
+	rd_release(&r);
+	if (rc != 0)
+		*len = 0;
+	return rc;
+}
+
+int
+zl_tlog_verify_inclusion(enum zl_tlog_alg alg, const zl_tlog_hash leaf_hash,
+    uint64_t index, uint64_t size, const zl_tlog_hash *proof, size_t n,
+    const zl_tlog_hash root)
+{
+	zl_tlog_hash	 r;
+	uint64_t	 fn = index, sn = size - 1;
+
+	if (index >= size || n > ZL_TLOG_MAXPROOF)
+		return ZL_EINVAL;
+	memcpy(r, leaf_hash, ZL_TLOG_HASH);
+	for (size_t i = 0; i < n; i++) {
+		if (sn == 0)
+			return ZL_EINVAL;
+		if ((fn & 1) || fn == sn) {
+			zl_tlog_node_hash(alg, proof[i], r, r);
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else
+			zl_tlog_node_hash(alg, r, proof[i], r);
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && memcmp(r, root, ZL_TLOG_HASH) == 0 ? 0 : ZL_EINVAL;
+}
+
+int
+zl_tlog_verify_consistency(enum zl_tlog_alg alg, uint64_t m, uint64_t n,
+    const zl_tlog_hash old_root, const zl_tlog_hash new_root,
+    const zl_tlog_hash *proof, size_t len)
+{
+	zl_tlog_hash	 fr, sr, empty;
+	const uint8_t	*c;
+	uint64_t	 fn, sn;
+	size_t		 i = 0;
+	int		 pow2 = m != 0 && (m & (m - 1)) == 0;
+
+	if (m > n || len > ZL_TLOG_MAXPROOF)
+		return ZL_EINVAL;
+	if (m == 0) {		/* the empty tree is a prefix of every tree */
+		zl_tlog_hash_data(alg, "", 0, empty);
+		return len == 0 && memcmp(old_root, empty, ZL_TLOG_HASH) == 0 ? 0 : ZL_EINVAL;
+	}
+	if (m == n)
+		return len == 0 && memcmp(old_root, new_root, ZL_TLOG_HASH) == 0 ? 0 : ZL_EINVAL;
+	if (len == 0)
+		return ZL_EINVAL;
+	/* §2.1.4.2: with m a power of two, old_root is the proof's first hash. */
+	c = pow2 ? old_root : proof[i++];
+	memcpy(fr, c, ZL_TLOG_HASH);
+	memcpy(sr, c, ZL_TLOG_HASH);
+	fn = m - 1;
+	sn = n - 1;
+	while (fn & 1) {
+		fn >>= 1;
+		sn >>= 1;
+	}
+	for (; i < len; i++) {
+		if (sn == 0)
+			return ZL_EINVAL;
+		if ((fn & 1) || fn == sn) {
+			zl_tlog_node_hash(alg, proof[i], fr, fr);
+			zl_tlog_node_hash(alg, proof[i], sr, sr);
+			while (!(fn & 1) && fn != 0) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else
+			zl_tlog_node_hash(alg, sr, proof[i], sr);
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && memcmp(fr, old_root, ZL_TLOG_HASH) == 0 &&
+	    memcmp(sr, new_root, ZL_TLOG_HASH) == 0 ? 0 : ZL_EINVAL;
+}
+
+void
+zl_tlog_append(enum zl_tlog_alg alg, struct zl_tlog_frontier *f, const zl_tlog_hash leaf_hash,
+    void (*emit)(void *ctx, int level, uint64_t index, const zl_tlog_hash h), void *ctx)
+{
+	zl_tlog_hash	 h;
+	uint64_t	 s = f->size;
+	int		 k = 0;
+
+	memcpy(h, leaf_hash, ZL_TLOG_HASH);
+	if (emit != NULL)
+		emit(ctx, 0, s, h);
+	while (k < 63 && ((s >> k) & 1)) {	/* each set bit closes a subtree */
+		zl_tlog_node_hash(alg, f->hash[k], h, h);
+		k++;
+		if (emit != NULL)
+			emit(ctx, k, s >> k, h);
+	}
+	memcpy(f->hash[k], h, ZL_TLOG_HASH);
+	f->size = s + 1;
+}
+
+void
+zl_tlog_frontier_root(enum zl_tlog_alg alg, const struct zl_tlog_frontier *f, zl_tlog_hash out)
+{
+	int have = 0;
+
+	if (f->size == 0) {
+		zl_tlog_hash_data(alg, "", 0, out);
+		return;
+	}
+	for (int k = 0; k < 64; k++) {
+		if (!((f->size >> k) & 1))
+			continue;
+		if (have)
+			zl_tlog_node_hash(alg, f->hash[k], out, out);
+		else
+			memcpy(out, f->hash[k], ZL_TLOG_HASH);
+		have = 1;
+	}
+}
+
+size_t
+zl_tlog_frontier_encode(const struct zl_tlog_frontier *f, uint8_t *buf)
+{
+	size_t n = 8;
+
+	for (int i = 0; i < 8; i++)
+		buf[i] = (uint8_t)(f->size >> (56 - 8 * i));
+	for (int k = 0; k < 64; k++)
+		if ((f->size >> k) & 1) {
+			memcpy(buf + n, f->hash[k], ZL_TLOG_HASH);
+			n += ZL_TLOG_HASH;
+		}
+	return n;
+}
+
+int
+zl_tlog_frontier_decode(struct zl_tlog_frontier *f, const uint8_t *buf, size_t n)
+{
+	size_t off = 8;
+
+	memset(f, 0, sizeof(*f));
+	if (buf == NULL || n < 8)
+		return ZL_EINVAL;
+	for (int i = 0; i < 8; i++)
+		f->size = f->size << 8 | buf[i];
+	if (n != 8 + (size_t)__builtin_popcountll(f->size) * ZL_TLOG_HASH) {
+		memset(f, 0, sizeof(*f));
+		return ZL_EINVAL;
+	}
+	for (int k = 0; k < 64; k++)
+		if ((f->size >> k) & 1) {
+			memcpy(f->hash[k], buf + off, ZL_TLOG_HASH);
+			off += ZL_TLOG_HASH;
+		}
+	return 0;
+}
