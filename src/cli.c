@@ -41,14 +41,16 @@ static const struct demo_role {
 	const char *code, *name, *description, *scope, *perms;
 } demo_roles[] = {
 	{ "sysadmin", "系统管理员", "全部权限，全部数据", "all",
-	    "org.read org.write user.read user.write role.read role.write token.read token.write audit.read" },
-	{ "org-admin", "机构管理员", "管理本机构及下级的机构、用户、角色和令牌", "subtree",
-	    "org.read org.write user.read user.write role.read role.write token.read token.write audit.read" },
-	{ "dept-admin", "部门管理员", "管理本部门及下级的用户", "subtree",
-	    "org.read user.read user.write audit.read" },
+	    "org.read org.write user.read user.write role.read role.write token.read token.write audit.read "
+	    "catalog.read catalog.write application.read application.handle calendar.write kpi.read" },
+	{ "org-admin", "机构管理员", "管理本机构及下级的机构、用户、角色、令牌、事项和办件", "subtree",
+	    "org.read org.write user.read user.write role.read role.write token.read token.write audit.read "
+	    "catalog.read catalog.write application.read application.handle kpi.read" },
+	{ "dept-admin", "部门管理员", "管理本部门及下级的用户，审批本部门办件", "subtree",
+	    "org.read user.read user.write audit.read catalog.read application.read application.handle kpi.read" },
 	{ "auditor", "审计员", "只读全部数据并查看审计日志", "all",
-	    "org.read user.read role.read token.read audit.read" },
-	{ "clerk", "经办人", "仅本人数据", "self", "org.read user.read" },
+	    "org.read user.read role.read token.read audit.read catalog.read application.read kpi.read" },
+	{ "clerk", "经办人", "仅本人数据", "self", "org.read user.read catalog.read" },
 };
 
 static const struct demo_user {
@@ -82,10 +84,10 @@ report(int rc, const char *what, const struct zl_error *err)
 static struct zl_strs
 words(struct zl_arena *a, const char *s)
 {
-	struct zl_strs out = { zl_arena_alloc(a, 16 * sizeof(char *)), 0 };
+	struct zl_strs out = { zl_arena_alloc(a, 32 * sizeof(char *)), 0 };
 	char *copy = zl_arena_strdup(a, s), *save = NULL;
 
-	for (char *w = strtok_r(copy, " ", &save); w && out.n < 16; w = strtok_r(NULL, " ", &save))
+	for (char *w = strtok_r(copy, " ", &save); w && out.n < 32; w = strtok_r(NULL, " ", &save))
 		out.v[out.n++] = w;
 	return out;
 }

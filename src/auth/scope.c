@@ -18,6 +18,12 @@ const struct zl_perm_info zl_perms[ZL_P__MAX] = {
 	[ZL_P_TOKEN_READ]	= { "token.read", "查看 API 令牌" },
 	[ZL_P_TOKEN_WRITE]	= { "token.write", "管理 API 令牌" },
 	[ZL_P_AUDIT_READ]	= { "audit.read", "查看审计日志" },
+	[ZL_P_CATALOG_READ]	= { "catalog.read", "查看事项清单" },
+	[ZL_P_CATALOG_WRITE]	= { "catalog.write", "管理事项与流程" },
+	[ZL_P_APP_READ]		= { "application.read", "查看办件" },
+	[ZL_P_APP_HANDLE]	= { "application.handle", "办理办件" },
+	[ZL_P_CALENDAR_WRITE]	= { "calendar.write", "维护工作日历" },
+	[ZL_P_KPI_READ]		= { "kpi.read", "查看效能指标" },
 };
 
 const char *const zl_scope_names[ZL_SCOPE__MAX] = {

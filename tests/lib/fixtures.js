@@ -11,7 +11,8 @@ const DEMO_ORGS = ['GSJGSW', 'GSCZT', 'GSJYT', 'GSWJW', 'LZJGSW', 'GSCZT-BGS', '
 const FINANCE_TREE = ['GSCZT', 'GSCZT-BGS', 'GSCZT-YSC', 'GSCZT-GKC'];
 const EDU_TREE = ['GSJYT', 'GSJYT-BGS', 'GSJYT-GJC'];
 const ALL_PERMISSIONS = ['org.read', 'org.write', 'user.read', 'user.write', 'role.read', 'role.write',
-  'token.read', 'token.write', 'audit.read'];
+  'token.read', 'token.write', 'audit.read', 'catalog.read', 'catalog.write', 'application.read',
+  'application.handle', 'calendar.write', 'kpi.read'];
 const STRONG_PASSWORD = 'Xy9#test-pass';
 
 /**

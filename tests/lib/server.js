@@ -99,6 +99,8 @@ async function startServer(opts = {}) {
     // Tests log in often from one address; the rate-limit test lowers this again.
     ZHILI_LOGIN_RATE_PER_MINUTE: '100000',
     ZHILI_ACCESS_LOG: '-',
+    // The log's signing key, one per server (the default for PostgreSQL is a shared var/ledger.key).
+    ZHILI_LEDGER_KEY: path.join(dir, 'ledger.key'),
     ...(opts.env || {}),
   };
   delete env.ZHILI_TEST_PG;
@@ -109,33 +111,54 @@ async function startServer(opts = {}) {
   const webRoot = opts.webRoot || stubWebRoot(dir);
   fs.mkdirSync(LOG_DIR, { recursive: true });
   const logPath = path.join(LOG_DIR, `${name}-${kind}-${port}.log`);
-  const logFd = fs.openSync(logPath, 'w');
-  const child = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--web-root', webRoot],
-    { env, stdio: ['ignore', logFd, logFd] });
-  fs.closeSync(logFd);
-  let exited = null;
-  child.on('exit', (code, sig) => { exited = { code, sig }; });
-
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    if (exited) {
-      throw new Error(`server exited early (${JSON.stringify(exited)}); log ${logPath}:\n` +
-        fs.readFileSync(logPath, 'utf8').slice(-2000));
+  let child;
+  let exited = null;
+
+  /** Spawn `zhili serve` (appending to the log) and wait until /health answers 200. */
+  async function launch() {
+    const logFd = fs.openSync(logPath, 'a');
+    const c = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db, '--web-root', webRoot],
+      { env, stdio: ['ignore', logFd, logFd] });
+    fs.closeSync(logFd);
+    child = c;
+    exited = null;
+    c.on('exit', (code, sig) => { if (child === c) exited = { code, sig }; });
+    const deadline = Date.now() + 20000;
+    for (;;) {
+      if (exited) {
+        throw new Error(`server exited early (${JSON.stringify(exited)}); log ${logPath}:\n` +
+          fs.readFileSync(logPath, 'utf8').slice(-2000));
+      }
+      try {
+        const r = await fetch(base + '/api/v1/health');
+        if (r.status === 200) { await r.arrayBuffer(); break; }
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) {
+        c.kill('SIGKILL');
+        throw new Error(`server not healthy within 20 s; log ${logPath}`);
+      }
+      await sleep(50);
     }
-    try {
-      const r = await fetch(base + '/api/v1/health');
-      if (r.status === 200) { await r.arrayBuffer(); break; }
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server not healthy within 20 s; log ${logPath}`);
-    }
-    await sleep(50);
   }
 
+  /** Stop the server process (SIGTERM, then SIGKILL); the database stays. */
+  async function halt() {
+    if (!exited) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 100 && !exited; i++) await sleep(50);
+      if (!exited) child.kill('SIGKILL');
+      for (let i = 0; i < 40 && !exited; i++) await sleep(50);
+    }
+  }
+
+  fs.writeFileSync(logPath, '');
+  await launch();
+
   const server = {
-    base, port, db, dir, backend: kind, logPath, child,
+    base, port, db, dir, backend: kind, logPath, child, env,
+    /** The log's signing key file (ZHILI_LEDGER_KEY). */
+    ledgerKey: env.ZHILI_LEDGER_KEY,
     /** A fresh client bound to this server. */
     client: () => new client.Client(base),
     /** A client already logged in (throws unless the login answers 200). */
@@ -146,13 +169,16 @@ async function startServer(opts = {}) {
     },
     /** Run a zhili subcommand against this server's database. */
     cli: (args, input) => execFileSync(BIN, [...args, '--db', db], { env, input, timeout: 60000 }).toString(),
+    /** Stop the process only, keeping the database (e.g. to change it behind the server's back). */
+    halt: async () => { await halt(); },
+    /** Start the process again on the same database and port (after halt). */
+    restart: async () => {
+      await halt();
+      await launch();
+      server.child = child;
+    },
     stop: async () => {
-      if (!exited) {
-        child.kill('SIGTERM');
-        for (let i = 0; i < 100 && !exited; i++) await sleep(50);
-        if (!exited) child.kill('SIGKILL');
-        for (let i = 0; i < 40 && !exited; i++) await sleep(50);
-      }
+      await halt();
       if (pgDb) {
         try { psql(process.env.ZHILI_TEST_PG || '', `DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`); } catch { /* cluster gone */ }
       }

@@ -397,6 +397,19 @@ test_tlog__tiles_agree_with_naive_tree(void **state)
 	assert_int_equal(zl_tlog_tree_hash(SHA, &t, 1001, got), ZL_ENOTFOUND);
 	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 5, 1024, p, &n), ZL_ENOTFOUND);
 	assert_int_equal(zl_tlog_stored_hash(SHA, &t, 10, 0, got), ZL_ENOTFOUND);
+	/* a tile changed in storage is seen at once, never hidden by the memo
+	 * of inner hashes that the proofs above filled */
+	assert_int_equal(zl_tlog_stored_hash(SHA, &t, 7, 2, got), 0);
+	m->t[0][1].h[5] ^= 1;				/* leaf 256 */
+	memcpy(m->leaf[256], m->t[0][1].h, 32);
+	assert_int_equal(zl_tlog_stored_hash(SHA, &t, 7, 2, want), 0);
+	assert_memory_not_equal(got, want, 32);
+	mth(m->leaf, 256, 384, got);
+	assert_memory_equal(got, want, 32);
+	assert_int_equal(zl_tlog_tree_hash(SHA, &t, 1000, got), 0);
+	m->t[1][0].h[40] ^= 1;				/* level 8, index 1 */
+	assert_int_equal(zl_tlog_tree_hash(SHA, &t, 1000, want), 0);
+	assert_memory_not_equal(got, want, 32);
 	mem_free(m);
 }
 
