@@ -130,6 +130,11 @@ decode_one(const struct zl_jfield *f, json_t *v, char *base,
 			return zl_err_field(err, f->name, "must be true or false");
 		*(int *)(base + f->off) = json_is_true(v);
 		return ZL_OK;
+	case ZL_J_OBJ:
+		if (!json_is_object(v))
+			return zl_err_field(err, f->name, "must be an object");
+		*(json_t **)(base + f->off) = v;
+		return ZL_OK;
 	case ZL_J_INTS: {
 		struct zl_ints *out = (struct zl_ints *)(base + f->off);
 		if (!json_is_array(v))

@@ -17,6 +17,7 @@ enum zl_jtype {
 	ZL_J_NINT,	/* int64_t id, null allowed and stored as 0 */
 	ZL_J_INTS,	/* struct zl_ints */
 	ZL_J_STRS,	/* struct zl_strs */
+	ZL_J_OBJ,	/* json_t *, a JSON object borrowed from the body */
 };
 
 struct zl_ints { int64_t *v; size_t n; };

@@ -99,7 +99,7 @@ read_body(struct zl_req *r)
 {
 	const char *ct;
 
-	if (r->body_len == 0)
+	if (r->body_len == 0 || r->route->raw_body)
 		return 0;
 	ct = zl_req_header(r, "Content-Type");
 	if (ct == NULL || strncmp(ct, "application/json", 16) != 0 ||

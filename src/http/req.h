@@ -30,6 +30,7 @@ struct zl_route {
 	const char	*pattern;	/* "/api/v1/users/{id}" */
 	zl_handler	 fn;
 	int		 access;	/* permission or ZL_ROUTE_* */
+	int		 raw_body;	/* the body is a file (up to max_upload), not JSON */
 };
 
 /* Process-wide state shared by every request (read-only while serving). */
@@ -58,6 +59,7 @@ struct zl_req {
 	char			*body;
 	size_t			 body_len, body_cap;
 	int			 body_too_large;
+	size_t			 body_limit;
 	json_t			*json;		/* parsed body (borrowed from arena) */
 	int			 nparams;
 	const char		*params[ZL_MAX_PARAMS];

@@ -98,10 +98,17 @@ fill_addr(struct zl_req *r, struct MHD_Connection *c)
 		    r->client_addr, sizeof(r->client_addr));
 }
 
-static unsigned long long
-drain_limit(const struct zl_app *app)
+/* Uploads may be larger than JSON bodies. */
+static size_t
+body_limit(const struct zl_app *app, const char *url)
 {
-	unsigned long long n = (unsigned long long)app->cfg.max_body * 8;
+	return strncmp(url, "/api/v1/uploads", 15) == 0 ? app->cfg.max_upload : app->cfg.max_body;
+}
+
+static unsigned long long
+drain_limit(const struct zl_app *app, size_t limit)
+{
+	unsigned long long n = (unsigned long long)limit * 8;
 
 	return n > 16ULL << 20 ? n : 16ULL << 20;
 }
@@ -135,11 +142,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* A body somewhat over the limit is read and dropped, so the client
 		 * (still sending) gets to read the 413; a huge one is refused at
 		 * once and the connection closed. */
-		if (len != NULL && strtoull(len, NULL, 10) > app->cfg.max_body)
+		r->body_limit = body_limit(app, url);
+		if (len != NULL && strtoull(len, NULL, 10) > r->body_limit)
 			r->body_too_large = 1;
-		if (len != NULL && strtoull(len, NULL, 10) > drain_limit(app)) {
+		if (len != NULL && strtoull(len, NULL, 10) > drain_limit(app, r->body_limit)) {
 			zl_err_set(&r->err, 0, NULL, "请求体不得超过 %zu 字节 (body limit)",
-			    app->cfg.max_body);
+			    r->body_limit);
 			zl_reply_problem(r, ZL_ELIMIT);
 			return send_reply(c, r);
 		}
@@ -148,13 +156,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (*upload_size > 0) {
 		if (r->status != 0)
 			r->body_too_large = 1;	/* answered already: discard */
-		if (!r->body_too_large && r->body_len + *upload_size > app->cfg.max_body)
+		if (!r->body_too_large && r->body_len + *upload_size > r->body_limit)
 			r->body_too_large = 1;
 		if (!r->body_too_large) {
 			if (r->body_len + *upload_size + 1 > r->body_cap) {
 				size_t cap = (r->body_len + *upload_size + 1) * 2;
-				if (cap > app->cfg.max_body + 1)
-					cap = app->cfg.max_body + 1;
+				if (cap > r->body_limit + 1)
+					cap = r->body_limit + 1;
 				char *p = zl_arena_alloc(&r->arena, cap);
 				if (r->body_len)
 					memcpy(p, r->body, r->body_len);
@@ -172,7 +180,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	if (r->body_too_large) {
 		zl_err_set(&r->err, 0, NULL, "请求体不得超过 %zu 字节 (body limit)",
-		    app->cfg.max_body);
+		    r->body_limit);
 		zl_reply_problem(r, ZL_ELIMIT);
 	} else
 		zl_dispatch(r);

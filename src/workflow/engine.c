@@ -516,3 +516,32 @@ zl_wf_urge(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 		return rc;
 	return zl_wfs_history(c, i.id, (int64_t)time(NULL), actor_id(who), "urge", i.step, NULL, NULL);
 }
+
+int
+zl_wf_role_holders(struct zl_conn *c, const char *role, int64_t org)
+{
+	int64_t ids[64], r = zl_wfs_role_id(c, role);
+
+	if (r <= 0)
+		return (int)r;
+	return zl_wfs_role_users(c, r, org, ids, 64);
+}
+
+int
+zl_wf_case_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_wf_case *out)
+{
+	struct zl_wf_instance i;
+	int rc;
+
+	if ((rc = zl_wfs_instance_get(c, a, id, &i)) != 0)
+		return rc;
+	out->id = i.id;
+	out->def_id = i.def_id;
+	out->due_at = i.due_at;
+	out->finished_at = i.finished_at;
+	out->paused_total = i.paused_total;
+	out->returned = i.returned;
+	out->step = i.step;
+	out->status = i.status;
+	return 0;
+}

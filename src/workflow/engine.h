@@ -94,6 +94,17 @@ int	zl_wf_withdraw(struct zl_conn *c, struct zl_arena *a, const struct zl_actor 
 int	zl_wf_urge(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	    int64_t instance_id, struct zl_error *err);
 
+/* An instance as others may show it. */
+struct zl_wf_case {
+	int64_t		 id, def_id, due_at, finished_at, paused_total;
+	int		 returned;
+	const char	*step, *status;
+};
+int	zl_wf_case_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_wf_case *out);
+
+/* How many active users hold role (code) in org. */
+int	zl_wf_role_holders(struct zl_conn *c, const char *role, int64_t org);
+
 /* The working-day calendar: stored years, and the built-in holidays for the
  * years not stored.  Call zl_cal_release on it. */
 int	zl_wf_calendar(struct zl_conn *c, struct zl_arena *a, struct zl_calendar *cal);

@@ -80,6 +80,7 @@ test('list limits: default 50, at most 500, over 500 is a 400', async () => {
   const admin = await srv.login('admin');
   const r = await admin.get('/api/v1/orgs?limit=501');
   assertProblem(r, 400, ['validation', 'bad-json']);
+  assertProblem(await admin.get('/api/v1/orgs?limit=-1'), 400, ['validation', 'bad-json']);
   const r2 = await admin.get('/api/v1/orgs?limit=abc');
   assertProblem(r2, 400, ['validation', 'bad-json']);
   const ok = await admin.get('/api/v1/orgs?limit=500');

@@ -33,6 +33,22 @@ test('login answers Me and a csrf token and sets an HttpOnly SameSite=Strict coo
   assert.equal(r.headers.get('cache-control'), 'no-store');
 });
 
+test('login issues a fresh session id; a cookie chosen by the client is never adopted', async () => {
+  const c = srv.client();
+  c.cookie = 'zl_session=' + 'F'.repeat(43);
+  const r = await c.post('/api/v1/auth/login', { username: 'auditor', password: DEMO_PASSWORD });
+  assert.equal(r.status, 200, r.text);
+  const sc = r.setCookies.find((s) => s.startsWith('zl_session='));
+  assert.ok(sc && sc.split(';')[0] !== 'zl_session=' + 'F'.repeat(43), 'the login kept the client-chosen session id');
+  const fixed = srv.client();
+  fixed.cookie = 'zl_session=' + 'F'.repeat(43);
+  assertProblem(await fixed.get('/api/v1/me'), 401, 'unauthenticated');
+  const a = await srv.login('auditor');
+  const first = a.cookie;
+  await a.login('auditor');
+  assert.notEqual(a.cookie, first, 'a second login reused the session id');
+});
+
 test('GET /me answers the Me shape with the same csrf token as the login', async () => {
   const c = await srv.login('finance');
   const me = await c.ok('/api/v1/me');
@@ -193,6 +209,33 @@ describe('per-address login rate', () => {
     admin.csrf = c.csrf;
     const log = await admin.ok('/api/v1/audit/logins?result=rate_limited');
     assert.ok(log.items.some((x) => x.username === 'auditor'), JSON.stringify(log.items));
+  });
+
+  test('X-Forwarded-For from the client does not reset the per-address limit', async () => {
+    const c = low.client();
+    for (let i = 0; i < 3; i++) {
+      await c.post('/api/v1/auth/login', { username: 'nobody_x', password: 'Wrong@2026x' }, { headers: { 'x-forwarded-for': `10.9.8.${i}`, 'x-real-ip': `10.9.8.${i}` } });
+    }
+    const r = await c.post('/api/v1/auth/login', { username: 'nobody_y', password: 'Wrong@2026x' }, { headers: { 'x-forwarded-for': '10.9.9.9', 'x-real-ip': '10.9.9.9' } });
+    assertProblem(r, 429, 'rate-limited');
+  });
+});
+
+describe('lockout settings', () => {
+  let lk;
+  before(async () => {
+    lk = await startServer({ name: '0150-lockout', env: { ZHILI_LOGIN_MAX_FAILURES: '2', ZHILI_LOCKOUT_SECONDS: '3' } });
+  });
+  after(async () => { if (lk) await lk.stop(); });
+
+  test('ZHILI_LOGIN_MAX_FAILURES and ZHILI_LOCKOUT_SECONDS set the lock, which then ends', async () => {
+    const c = lk.client();
+    assertProblem(await c.tryLogin('auditor', 'Wrong#pass1'), 401, 'unauthenticated');
+    assertProblem(await c.tryLogin('auditor', 'Wrong#pass2'), 401, 'unauthenticated');
+    assertProblem(await c.tryLogin('auditor', DEMO_PASSWORD), 429, 'locked');
+    await lk.login('finance');
+    await sleep(4500);
+    assert.equal((await c.tryLogin('auditor', DEMO_PASSWORD)).status, 200, 'still locked after ZHILI_LOCKOUT_SECONDS');
   });
 });
 

@@ -41,6 +41,12 @@ test('registration needs only username, password and display_name', async () => 
   assert.equal(r.status, 201, r.text);
 });
 
+test('registration needs no csrf token, even from a browser that holds a session', async () => {
+  const c = await srv.login('auditor');
+  const r = await c.post('/api/v1/public/citizens', { username: uniq('cit'), password: 'Citizen#2026', display_name: '张三' }, { csrf: false });
+  assert.equal(r.status, 201, r.text);
+});
+
 test('a taken username is 409 conflict, also against staff usernames', async () => {
   const username = uniq('cit');
   assert.equal((await register({ username, password: 'Citizen#2026', display_name: 'a' })).status, 201);

@@ -196,3 +196,46 @@ test('finance (org.read only) reads but cannot write orgs', async () => {
   assertProblem(await fin.del(`/api/v1/orgs/${o.id}`), 403, 'forbidden');
   assertStatus(await admin.get(`/api/v1/orgs/${o.id}`), 200);
 });
+
+test('concurrent updates with the same version: exactly one wins, the others are 409', async () => {
+  const o = await F.makeOrg(admin, d.orgs.GSWJW.id);
+  const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((i) =>
+    admin.patch(`/api/v1/orgs/${o.id}`, { version: o.version, name: `并发${i}` })));
+  const codes = answers.map((r) => r.status).sort();
+  assert.deepEqual(codes, [200, 409, 409, 409, 409, 409], JSON.stringify(answers.map((r) => [r.status, r.text.slice(0, 80)])));
+  for (const r of answers.filter((x) => x.status === 409)) assertProblem(r, 409, 'version-mismatch');
+  const now = await admin.ok(`/api/v1/orgs/${o.id}`);
+  assert.equal(now.name, answers.find((r) => r.status === 200).body.name);
+});
+
+test('concurrent creates with one code: one 201, the others 409 conflict (never 500)', async () => {
+  const code = uniq('RACE').toUpperCase();
+  const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => admin.post('/api/v1/orgs',
+    { parent_id: d.orgs.GSWJW.id, code, name: `竞争${i}`, level: 'province', kind: 'unit' })));
+  assert.deepEqual(answers.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409],
+    JSON.stringify(answers.map((r) => [r.status, r.text.slice(0, 80)])));
+  assert.equal((await admin.all(`/api/v1/orgs?q=${code}`)).length, 1);
+});
+
+test('PATCH status disables and re-enables an org', async () => {
+  const o = await F.makeOrg(admin, d.orgs.GSWJW.id);
+  const off = await admin.patch(`/api/v1/orgs/${o.id}`, { version: o.version, status: 'disabled' });
+  assert.equal(off.status, 200, off.text);
+  assert.equal(off.body.status, 'disabled');
+  const on = await admin.patch(`/api/v1/orgs/${o.id}`, { version: off.body.version, status: 'active' });
+  assert.equal(on.status, 200, on.text);
+  assert.equal(on.body.status, 'active');
+  assertProblem(await admin.patch(`/api/v1/orgs/${o.id}`, { version: on.body.version, status: 'gone' }), 400, 'validation');
+});
+
+test('a list without limit answers 50 items and a cursor', async () => {
+  const have = (await admin.all('/api/v1/orgs')).length;
+  for (let i = have; i < 55; i++) await F.makeOrg(admin, d.orgs.GSWJW.id);
+  const page = await admin.ok('/api/v1/orgs');
+  assert.equal(page.items.length, 50, 'the default limit is not 50');
+  assert.equal(typeof page.next_cursor, 'string');
+  const rest = await admin.ok(`/api/v1/orgs?cursor=${encodeURIComponent(page.next_cursor)}`);
+  assert.ok(rest.items.length >= 5);
+  const seen = new Set(page.items.map((o) => o.id));
+  assert.ok(rest.items.every((o) => !seen.has(o.id)), 'the second page repeats the first');
+});

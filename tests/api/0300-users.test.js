@@ -156,6 +156,9 @@ test('no privilege escalation: roles with permissions the caller lacks are 403',
   // A role whose permissions finance holds is fine.
   const ok = await fin.patch(`/api/v1/users/${u.id}`, { version: before2.version, role_ids: [d.roles['部门管理员'].id] });
   assert.equal(ok.status, 200, ok.text);
+  // Nor a role that holds only finance's permissions but with a wider data scope (all).
+  const wide = await F.makeRole(admin, ['user.read'], 'all');
+  assertProblem(await fin.patch(`/api/v1/users/${u.id}`, { version: ok.body.version, role_ids: [wide.id] }), 403, 'forbidden');
   // Nobody but an admin may make an admin: is_admin is not a writable field.
   assertProblem(await fin.patch(`/api/v1/users/${u.id}`, { version: ok.body.version, is_admin: true }), [400, 403]);
 });

@@ -4,7 +4,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertProblem, uniq } = require('../lib/server');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startServer, assertProblem, uniq, DEMO_PASSWORD } = require('../lib/server');
 const F = require('../lib/fixtures');
 
 let srv;
@@ -138,4 +140,17 @@ test('a token of a disabled org sees no more than that org', async () => {
   // A disabled org keeps its record; the token may still read it but must not see beyond it.
   if (r.status === 200) assert.deepEqual(r.body.items.map((o) => o.id), [org.id]);
   else assertProblem(r, [401, 403]);
+});
+
+test('secrets are not stored in the clear (SQLite file and WAL)', async (t) => {
+  if (srv.backend !== 'sqlite') return t.skip('reads the SQLite file');
+  const tok = await makeToken(admin, ['org.read'], d.orgs.GSCZT.id);
+  const sessionId = admin.cookie.split('=')[1];
+  const files = fs.readdirSync(srv.dir).filter((f) => f.startsWith('zhili.db')).map((f) => path.join(srv.dir, f));
+  assert.ok(files.length >= 1);
+  const blob = Buffer.concat(files.map((f) => fs.readFileSync(f)));
+  for (const [what, secret] of [['token', tok.token], ['session id', sessionId], ['demo password', DEMO_PASSWORD],
+    ['test password', F.STRONG_PASSWORD]]) {
+    assert.equal(blob.indexOf(Buffer.from(secret)), -1, `the ${what} is stored in the clear`);
+  }
 });

@@ -14,7 +14,7 @@ const USER = process.env.ZL_USER || 'admin'
 const PASS = process.env.ZL_PASS || 'Zhili@2026'
 mkdirSync(OUT, { recursive: true })
 
-const pages = ['', 'orgs', 'users', 'roles', 'tokens', 'audit', 'logins', 'sessions', 'password']
+const pages = ['', 'orgs', 'users', 'roles', 'tokens', 'audit', 'logins', 'ledger', 'sessions', 'password']
 const sizes = { desktop: { width: 1366, height: 800 }, phone: { width: 375, height: 740 } }
 
 const browser = await pw.chromium.launch({
@@ -37,6 +37,9 @@ for (const [label, viewport] of Object.entries(sizes)) {
   await page.goto(`${BASE}/#/`)
   await page.waitForSelector('[data-test=portal-title]')
   await check('portal-home')
+  await page.goto(`${BASE}/#/portal/ledger`)
+  await page.waitForSelector('[data-test=portal-ledger-size]')
+  await check('portal-ledger')
   await page.goto(`${BASE}/#/portal/register`)
   await page.waitForSelector('[data-test=register-username]')
   await check('portal-register')

@@ -16,6 +16,7 @@ export const consolePages = [
   { path: 'tokens', name: 'tokens', component: C('Tokens'), meta: { perm: 'token.read', icon: 'Key' } },
   { path: 'audit', name: 'audit', component: C('Audit'), meta: { perm: 'audit.read', icon: 'Document' } },
   { path: 'logins', name: 'logins', component: C('Logins'), meta: { perm: 'audit.read', icon: 'Tickets' } },
+  { path: 'ledger', name: 'ledger', component: C('Ledger'), meta: { icon: 'Stamp' } },
   { path: 'sessions', name: 'sessions', component: C('Sessions'), meta: { icon: 'Monitor' } },
   { path: 'password', name: 'password', component: C('Password'), meta: { icon: 'Edit' } },
 ]
@@ -28,6 +29,7 @@ const routes = [
       { path: '', name: 'home', component: P('Home') },
       { path: 'portal/login', name: 'portal-login', component: P('Login') },
       { path: 'portal/register', name: 'portal-register', component: P('Register') },
+      { path: 'portal/ledger', name: 'portal-ledger', component: P('Ledger') },
       { path: 'portal/me', name: 'portal-me', component: P('Mine'), meta: { auth: 'any' } },
       { path: 'portal/sessions', name: 'portal-sessions', component: C('Sessions'), meta: { auth: 'any' } },
       { path: 'portal/password', name: 'portal-password', component: C('Password'), meta: { auth: 'any' } },
@@ -39,7 +41,11 @@ const routes = [
     path: '/console',
     component: C('Layout'),
     meta: { auth: 'staff' },
-    children: consolePages,
+    children: [
+      ...consolePages,
+      // A record's leaves in the log (not in the menu; the record's own read permission is checked by the API).
+      { path: 'ledger/:entity(org|user|role|token)/:id(\\d+)', name: 'ledger-record', component: C('RecordLedger'), meta: { menu: '/console/ledger' } },
+    ],
   },
   { path: '/:rest(.*)*', redirect: '/' },
 ]

@@ -1,0 +1,15 @@
+/* upload.h: content-addressed file storage (upload_store.c). */
+#ifndef ZL_UPLOAD_H
+#define ZL_UPLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct zl_conn; struct zl_arena;
+
+int	zl_upload_store_put(struct zl_conn *c, const char *digest, const char *mime,
+	    const void *data, size_t n, int64_t uploader, int64_t now);
+int	zl_upload_store_get(struct zl_conn *c, struct zl_arena *a, const char *digest,
+	    const char **mime, const void **data, size_t *n, int64_t *uploader);
+
+#endif
