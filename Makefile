@@ -8,7 +8,7 @@ CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-mi
             -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pthread \
             -Isrc -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium -lcrypto -lpq) -pthread -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium -lcrypto -lpq -lxlsxwriter -lz) -pthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/gen/migrations.o

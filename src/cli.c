@@ -14,6 +14,7 @@
 #include "core/valid.h"
 #include "crypto/crypto.h"
 #include "db/db.h"
+#include "modules/catalog/catalog.h"
 #include "modules/org/org.h"
 #include "modules/role/role.h"
 #include "modules/user/user.h"
@@ -192,7 +193,12 @@ seed(struct zl_conn *c, struct zl_arena *a, int64_t *org_ids)
 		if ((rc = report(zl_user_create(c, a, &sys, &in, &u, &err), "citizen", &err)) != 0)
 			return rc;
 	}
-	printf("demo data created: %zu orgs, %zu roles, %zu staff users and 1 citizen "
+	if ((rc = zl_catalog_seed_demo(c, a, &sys)) != 0) {
+		fprintf(stderr, "zhili: demo service items: %s\n", zl_err_name(rc));
+		return rc;
+	}
+	printf("demo data created: %zu orgs, %zu roles, %zu staff users, 1 citizen and the "
+	    "service catalog "
 	    "(password %s)\n", sizeof(demo_orgs) / sizeof(demo_orgs[0]),
 	    sizeof(demo_roles) / sizeof(demo_roles[0]),
 	    sizeof(demo_users) / sizeof(demo_users[0]), DEMO_PASSWORD);

@@ -21,6 +21,11 @@ static const struct { const char *entity, *sql; } record_tables[] = {
 	{ "user", "UPDATE users SET leaf_index = ? WHERE id = ?" },
 	{ "role", "UPDATE roles SET leaf_index = ? WHERE id = ?" },
 	{ "token", "UPDATE api_tokens SET leaf_index = ? WHERE id = ?" },
+	{ "item", "UPDATE service_items SET leaf_index = ? WHERE id = ?" },
+	{ "application", "UPDATE applications SET leaf_index = ? WHERE id = ?" },
+	{ "rating", "UPDATE ratings SET leaf_index = ? WHERE id = ?" },
+	{ "rectification", "UPDATE rectifications SET leaf_index = ? WHERE id = ?" },
+	{ "process", "UPDATE process_defs SET leaf_index = ? WHERE id = ?" },
 };
 
 int

@@ -60,7 +60,7 @@ test('GET /me answers the Me shape with the same csrf token as the login', async
   assert.equal(me.is_admin, false);
   assert.equal(me.org.code, 'GSCZT');
   assert.equal(me.csrf_token, c.csrf);
-  assert.deepEqual([...me.permissions].sort(), ['audit.read', 'org.read', 'user.read', 'user.write']);
+  assert.deepEqual([...me.permissions].sort(), ['application.handle', 'application.read', 'audit.read', 'catalog.read', 'kpi.read', 'org.read', 'user.read', 'user.write']);
   assert.ok(me.roles.length >= 1);
   for (const role of me.roles) for (const k of ['id', 'code', 'name', 'scope']) assert.ok(k in role, `role lacks ${k}`);
   assert.equal(me.roles[0].scope, 'subtree');

@@ -37,7 +37,7 @@ test('the builtin roles are seeded with the documented permissions and scopes', 
   assert.equal(d.roles['机构管理员'].scope, 'subtree');
   const dept = d.roles['部门管理员'];
   assert.equal(dept.scope, 'subtree');
-  assert.deepEqual([...dept.permissions].sort(), ['audit.read', 'org.read', 'user.read', 'user.write']);
+  assert.deepEqual([...dept.permissions].sort(), ['application.handle', 'application.read', 'audit.read', 'catalog.read', 'kpi.read', 'org.read', 'user.read', 'user.write']);
   assert.equal(d.roles['审计员'].scope, 'all');
   assert.ok(!d.roles['审计员'].permissions.some((x) => x.endsWith('.write')), 'auditor role can write');
   assert.equal(d.roles['经办人'].scope, 'self');

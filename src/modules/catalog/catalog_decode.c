@@ -115,10 +115,9 @@ type_index(const char *s)
 
 /* "62052400MZ-XK-0001": 6-digit region, 2 digits, 2 capitals, type, serial. */
 static const char *
-code_problem(const char *s, const char *type)
+code_problem(const char *s)
 {
 	char region[7];
-	int t = type_index(type);
 
 	if (strlen(s) != 18 || s[10] != '-' || s[13] != '-')
 		return "格式应为 10 位主体编码-2 位类型-4 位序号，如 62052400MZ-XK-0001";
@@ -135,9 +134,6 @@ code_problem(const char *s, const char *type)
 		return "主体编码前 6 位须为行政区划代码 (region code)";
 	if (strcmp(s + 14, "0000") == 0)
 		return "序号从 0001 开始 (serial starts at 0001)";
-	if (t >= 0 && strncmp(s + 11, types[t].letters, 2) != 0)
-		return "事项类型代码与 type 不符 (XK 行政许可, QR 行政确认, JF 行政给付, "
-		    "CJ 行政裁决, QT 其他行政权力, GG 公共服务, NB 内部事务)";
 	return NULL;
 }
 
@@ -209,8 +205,21 @@ zl_item_check(const json_t *doc, struct zl_arena *a, struct zl_form **form,
     struct zl_error *err)
 {
 	struct zl_procdef	*pd;
-	int			 from = err->nfields, rc = 0;
+	const char		*code = json_string_value(json_object_get(doc, "code"));
+	int			 from, rc = 0, t;
 
+	t = type_index(json_string_value(json_object_get(doc, "type")));
+	if (t >= 0 && code != NULL && strlen(code) == 18 &&
+	    strncmp(code + 11, types[t].letters, 2) != 0)
+		rc = zl_err_field(err, "code", "事项类型代码与 type 不符 (XK 行政许可, QR 行政确认, "
+		    "JF 行政给付, CJ 行政裁决, QT 其他行政权力, GG 公共服务, NB 内部事务)");
+	if (json_integer_value(json_object_get(doc, "promised_days")) >
+	    json_integer_value(json_object_get(doc, "statutory_days")))
+		rc = zl_err_field(err, "promised_days", "cannot exceed statutory_days");
+	if (!json_is_object(json_object_get(doc, "form")) ||
+	    !json_is_object(json_object_get(doc, "process")))
+		return rc;
+	from = err->nfields;
 	if (zl_form_parse(json_object_get(doc, "form"), a, form, err) != 0) {
 		zl_item_err_prefix(err, from, "form.", a);
 		return ZL_EINVAL;
@@ -221,9 +230,6 @@ zl_item_check(const json_t *doc, struct zl_arena *a, struct zl_form **form,
 		zl_item_err_prefix(err, from, "process.", a);
 		rc = ZL_EINVAL;
 	}
-	if (json_integer_value(json_object_get(doc, "promised_days")) >
-	    json_integer_value(json_object_get(doc, "statutory_days")))
-		rc = zl_err_field(err, "promised_days", "cannot exceed statutory_days");
 	return rc;
 }
 
@@ -250,7 +256,7 @@ zl_item_decode(struct zl_item_in *in, const json_t *body, int create,
 	rc = zl_json_decode(flat, create ? create_fields : update_fields, &f, &present, a, err);
 	if (HAS(F_CODE) && !create)
 		rc = zl_err_field(err, "code", "cannot be changed: it is the process code too");
-	else if (HAS(F_CODE) && (why = code_problem(f.code, f.type)) != NULL)
+	else if (HAS(F_CODE) && (why = code_problem(f.code)) != NULL)
 		rc = zl_err_field(err, "code", why);
 	if (HAS(F_NAME) && zl_utf8_len(f.name) < 2)
 		rc = zl_err_field(err, "name", "at least 2 characters");
@@ -304,8 +310,8 @@ zl_item_decode(struct zl_item_in *in, const json_t *body, int create,
 		else
 			json_object_set_new(doc, key, json_deep_copy(v));
 	}
-	if (create && rc == 0)
-		rc = zl_item_check(doc, a, &form, err);
+	if (create && zl_item_check(doc, a, &form, err) != 0)
+		rc = ZL_EINVAL;
 	if (rc < 0 && err->detail[0] == '\0')
 		snprintf(err->detail, sizeof(err->detail), "请检查标注的字段 (see errors)");
 	return rc;

@@ -265,7 +265,6 @@ handle_export(struct zl_req *r)
 		return rc;
 	zl_reply_header(r, "Content-Disposition", "attachment; filename=\"catalog.xlsx\"; "
 	    "filename*=UTF-8''%E4%BA%8B%E9%A1%B9%E6%B8%85%E5%8D%95.xlsx");
-	zl_reply_header(r, "Cache-Control", "no-store");
 	return zl_reply_bytes(r, 200, XLSX_TYPE, xlsx, len);
 }
 
