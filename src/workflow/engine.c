@@ -210,7 +210,11 @@ open_step(struct zl_conn *c, struct zl_arena *a, struct zl_wf_instance *i,
 		return zl_wfs_task_insert(c, &t);
 	}
 	t.org_id = org;
-	if (st->mode == ZL_MODE_ALL && (n = zl_wfs_role_users(c, role, org, holders, 64)) > 0) {
+	if ((n = zl_wfs_role_users(c, role, org, holders, 64)) == 0)
+		return zl_err_set(err, ZL_ECONFLICT, NULL,
+		    "步骤「%s」没有在岗的办理人（角色 %s） (step %s: nobody holds the role)",
+		    st->name, st->assignee.role, st->id);
+	if (st->mode == ZL_MODE_ALL && n > 0) {
 		for (int k = 0; k < n; k++) {
 			t.user_id = holders[k];
 			t.role_id = role;
@@ -424,8 +428,11 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 		break;
 	case ZL_WF_TRANSFER:
 	case ZL_WF_ADD_SIGNER:
-		if (act->user_id <= 0)
-			return zl_err_field(err, "user_id", "required");
+		if (act->user_id <= 0 || zl_wfs_staff_ok(c, act->user_id) <= 0)
+			return zl_err_field(err, "user_id", "must be an active staff user");
+		if (act->action == ZL_WF_ADD_SIGNER &&
+		    (rc = zl_wfs_step_all(c, i.id, t.step)) != 0)
+			return rc;
 		nt = t;
 		nt.user_id = act->user_id;
 		nt.role_id = nt.role_org = 0;
@@ -440,6 +447,12 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 	default:
 		return ZL_EINVAL;
 	}
+	/* Every act that moves or reassigns the case is audited (the end of a
+	 * case and a return already were, with their own action names). */
+	if (act->action != ZL_WF_COMMENT && act->action != ZL_WF_RETURN &&
+	    act->action != ZL_WF_REJECT && i.finished_at == 0 &&
+	    (rc = audit_instance(c, a, who, &i, name)) != 0)
+		return rc;
 	result(res, &i);
 	return 0;
 }

@@ -391,6 +391,30 @@ zl_wfs_acted(struct zl_conn *c, int64_t instance)
 }
 
 int
+zl_wfs_step_all(struct zl_conn *c, int64_t instance, const char *step)
+{
+	struct zl_stmt *s = zl_stmt_get(c, "UPDATE wf_tasks SET mode = 'all' "
+	    "WHERE instance_id = ? AND step = ? AND status = 'open'");
+
+	if (s != NULL) {
+		zl_bind_int(s, 1, instance);
+		zl_bind_text(s, 2, step);
+	}
+	return run(s);
+}
+
+int
+zl_wfs_staff_ok(struct zl_conn *c, int64_t id)
+{
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT count(*) FROM users WHERE id = ? "
+	    "AND status = 'active' AND kind = 'staff'");
+
+	if (s != NULL)
+		zl_bind_int(s, 1, id);
+	return (int)(one_int(s) > 0);
+}
+
+int
 zl_wfs_urge(struct zl_conn *c, int64_t instance)
 {
 	struct zl_stmt *s = zl_stmt_get(c, "UPDATE wf_tasks SET urged = urged + 1 "

@@ -52,6 +52,10 @@ int	zl_wfs_history(struct zl_conn *c, int64_t instance, int64_t at, int64_t acto
 int	zl_wfs_step_visited(struct zl_conn *c, int64_t instance, const char *step);
 /* Has anyone acted (approve, reject, return …) on the instance? */
 int	zl_wfs_acted(struct zl_conn *c, int64_t instance);
+/* Make every open task of a step 会签 (the step waits for all of them). */
+int	zl_wfs_step_all(struct zl_conn *c, int64_t instance, const char *step);
+/* 1 if id is an active staff user. */
+int	zl_wfs_staff_ok(struct zl_conn *c, int64_t id);
 int	zl_wfs_urge(struct zl_conn *c, int64_t instance);
 
 /* The calendar rows as entries (strings in the arena). */

@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "db/db.h"
 #include "modules/application/application.h"
+#include "modules/org/org.h"
 #include "modules/rating/rating.h"
 #include "modules/rating/rating_store.h"
 #include "workflow/calendar.h"
@@ -20,18 +21,25 @@
 static const char *const levels[6] = { "", "非常不满意", "不满意", "基本满意", "满意", "非常满意" };
 
 /* The rectification process, saved on first use: the responsible org's
- * department administrators, or its org administrators where it has none. */
+ * department administrators, else its org administrators, else the org
+ * administrators of the org above it. */
 static int
 rectify_def(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who, int64_t org,
     int64_t *def_id, struct zl_error *err)
 {
-	const char *role = zl_wf_role_holders(c, "dept-admin", org) > 0 ? "dept-admin" : "org-admin";
-	const char *code = strcmp(role, "dept-admin") == 0 ? "rectification-dept" : "rectification-org";
+	static const struct { const char *code, *role, *kind; } ways[] = {
+		{ "rectification-dept", "dept-admin", "role_in_applicant_org" },
+		{ "rectification-org", "org-admin", "role_in_applicant_org" },
+		{ "rectification-parent", "org-admin", "role_in_parent_org" },
+	};
 	struct zl_wf_def *d;
 	json_t *doc;
+	size_t w = 0;
 	int rc;
 
-	if ((rc = zl_wf_def_latest(c, a, code, &d)) == 0) {
+	if (zl_wf_role_holders(c, "dept-admin", org) <= 0)
+		w = zl_wf_role_holders(c, "org-admin", org) > 0 ? 1 : 2;
+	if ((rc = zl_wf_def_latest(c, a, ways[w].code, &d)) == 0) {
 		*def_id = d->id;
 		return 0;
 	}
@@ -39,9 +47,9 @@ rectify_def(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who, i
 		return rc;
 	doc = zl_json_own(a, json_pack("{s:s,s:[{s:s,s:s,s:{s:s,s:s},s:s,s:[{s:s}]}]}",
 	    "start", "rectify", "steps", "id", "rectify", "name", "差评整改",
-	    "assignee", "kind", "role_in_applicant_org", "role", role, "mode", "any",
+	    "assignee", "kind", ways[w].kind, "role", ways[w].role, "mode", "any",
 	    "next", "to", "end"));
-	if ((rc = zl_wf_def_save(c, a, who, code, "差评整改", doc, NULL, 0, &d, err)) != 0)
+	if ((rc = zl_wf_def_save(c, a, who, ways[w].code, "差评整改", doc, NULL, 0, &d, err)) != 0)
 		return rc;
 	*def_id = d->id;
 	return 0;
@@ -164,6 +172,7 @@ zl_rectify_followup(struct zl_conn *c, struct zl_arena *a, const struct zl_actor
 {
 	struct zl_rectify_row	 rf;
 	struct zl_scope		 s;
+	struct zl_org		 o;
 	int			 rc;
 
 	if ((rc = zl_tx_begin(c)) != 0)
@@ -171,8 +180,7 @@ zl_rectify_followup(struct zl_conn *c, struct zl_arena *a, const struct zl_actor
 	if ((rc = zl_rectify_store_get(c, a, id, &rf)) != 0)
 		goto fail;
 	zl_scope_for(who->who, ZL_P_APP_HANDLE, &s);
-	if (!zl_scope_covers(&s, rf.org_id, NULL, -1) && !(who->who->org_id == rf.org_id &&
-	    zl_may(who->who, ZL_P_APP_HANDLE))) {
+	if (zl_org_store_get(c, a, rf.org_id, &o) != 0 || !zl_scope_covers(&s, rf.org_id, o.path, -1)) {
 		rc = ZL_ENOTFOUND;
 		goto fail;
 	}

@@ -12,4 +12,10 @@ int	zl_upload_store_put(struct zl_conn *c, const char *digest, const char *mime,
 int	zl_upload_store_get(struct zl_conn *c, struct zl_arena *a, const char *digest,
 	    const char **mime, const void **data, size_t *n, int64_t *uploader);
 
+struct zl_scope;
+/* 1 if user uploaded the file, or (scope given) it belongs to an application
+ * in that scope; 0 otherwise. */
+int	zl_upload_store_visible(struct zl_conn *c, struct zl_arena *a, const char *digest,
+	    int64_t user, const struct zl_scope *scope);
+
 #endif

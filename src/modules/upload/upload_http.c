@@ -72,8 +72,14 @@ handle_get(struct zl_req *r)
 		return ZL_ENOTFOUND;
 	if ((rc = zl_upload_store_get(r->db, &r->arena, r->params[0], &mime, &data, &n, &owner)) != 0)
 		return rc;
-	if (owner != r->who->user_id && !zl_may(r->who, ZL_P_APP_READ))
-		return ZL_ENOTFOUND;
+	{
+		struct zl_scope s;
+		zl_scope_for(r->who, ZL_P_APP_READ, &s);
+		(void)owner;
+		if (zl_upload_store_visible(r->db, &r->arena, r->params[0], r->who->user_id,
+		    zl_may(r->who, ZL_P_APP_READ) ? &s : NULL) != 1)
+			return ZL_ENOTFOUND;
+	}
 	zl_reply_header(r, "Content-Disposition", "attachment");
 	return zl_reply_bytes(r, 200, mime, data, n);
 }

@@ -3,7 +3,9 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "auth/auth.h"
 #include "db/db.h"
+#include "db/sql.h"
 #include "modules/upload/upload.h"
 
 int
@@ -21,7 +23,45 @@ zl_upload_store_put(struct zl_conn *c, const char *digest, const char *mime, con
 	zl_bind_blob(s, 4, data, n);
 	zl_bind_int(s, 5, uploader);
 	zl_bind_int(s, 6, now);
+	if (zl_stmt_run(s) < 0)
+		return ZL_EDB;
+	s = zl_stmt_get(c, "INSERT INTO upload_owners (digest, user_id, created_at) VALUES (?, ?, ?) "
+	    "ON CONFLICT (digest, user_id) DO NOTHING");
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_text(s, 1, digest);
+	zl_bind_int(s, 2, uploader);
+	zl_bind_int(s, 3, now);
 	return zl_stmt_run(s) < 0 ? ZL_EDB : 0;
+}
+
+int
+zl_upload_store_visible(struct zl_conn *c, struct zl_arena *a, const char *digest,
+    int64_t user, const struct zl_scope *scope)
+{
+	struct zl_stmt	*s = zl_stmt_get(c, "SELECT count(*) FROM upload_owners WHERE digest = ? AND user_id = ?");
+	struct zl_sql	 q;
+	int64_t		 n = 0;
+
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_text(s, 1, digest);
+	zl_bind_int(s, 2, user);
+	if (zl_stmt_step(s) == ZL_ROW)
+		n = zl_col_int(s, 0);
+	zl_stmt_reset(s);
+	if (n > 0 || scope == NULL)
+		return n > 0;
+	/* Staff see a file attached to an application in their scope. */
+	zl_sql_init(&q, a, "SELECT count(*) FROM applications a WHERE a.data LIKE ? ESCAPE '!'");
+	zl_sql_like(&q, digest);
+	zl_scope_sql(&q, scope, "a.org_id", NULL);
+	if ((s = zl_sql_prepare(c, &q)) == NULL)
+		return ZL_EDB;
+	if (zl_stmt_step(s) == ZL_ROW)
+		n = zl_col_int(s, 0);
+	zl_stmt_reset(s);
+	return n > 0;
 }
 
 int
