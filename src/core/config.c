@@ -21,7 +21,7 @@ static const struct key {
 #define I(n, lo, hi)	{ #n, K_INT, offsetof(struct zl_config, n), 0, lo, hi }
 #define Z(n, lo, hi)	{ #n, K_SIZE, offsetof(struct zl_config, n), 0, lo, hi }
 	S(listen), S(db), S(web_root), S(access_log), S(ledger_key), S(ledger_origin),
-	S(ledger_profile), S(ledger_witnesses),
+	S(ledger_profile), S(ledger_witnesses), S(public_url),
 	I(checkpoint_interval, 1, 86400),
 	I(threads, 1, 256),
 	Z(max_body, 1024, 1LL << 30),
@@ -54,6 +54,7 @@ zl_config_defaults(struct zl_config *c)
 	snprintf(c->ledger_origin, sizeof(c->ledger_origin), "zhili.localhost/ledger");
 	snprintf(c->ledger_profile, sizeof(c->ledger_profile), "international");
 	c->checkpoint_interval = 1;
+	snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
 	c->threads = 4;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;

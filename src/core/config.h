@@ -16,7 +16,8 @@ struct zl_config {
 					   the SQLite file, or var/ledger.key */
 	char	ledger_origin[256];	/* the checkpoints' origin line and key name */
 	char	ledger_profile[32];	/* international (SHA-256, Ed25519) or gm (SM3, SM2) */
-	char	ledger_witnesses[4096];	/* witness verifier keys, comma-separated */
+	char	ledger_witnesses[4096];
+	char	public_url[256];	/* how the public reaches this server (QR codes) */	/* witness verifier keys, comma-separated */
 	int	checkpoint_interval;	/* seconds between signed checkpoints at most */
 	int	threads;		/* libmicrohttpd worker threads */
 	size_t	max_body;		/* bytes of a JSON body */

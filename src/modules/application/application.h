@@ -62,6 +62,18 @@ json_t	*zl_app_json(const struct zl_application *ap, int full);
 /* {process (the definition), step, status, due_at, returned} of a case (new). */
 int	zl_app_case(struct zl_conn *c, struct zl_arena *a, int64_t instance, json_t **out);
 
+/* What the result document shows (result_pdf.c). */
+struct zl_app_result {
+	const char	*code, *item_name, *applicant_name, *org_name, *status;
+	const char	*submitted, *finished, *digest, *public_url;
+	int64_t		 leaf_index;
+};
+int	zl_app_result_pdf(struct zl_arena *a, const struct zl_app_result *res, char **out,
+	    size_t *n);
+/* The latest leaf of the application and its record digest. */
+int	zl_app_store_leaf(struct zl_conn *c, struct zl_arena *a, int64_t id, int64_t *leaf,
+	    const char **digest, const char **org_name);
+
 /* Store (application_store.c). */
 int	zl_app_store_item(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_app_item *it);
 int	zl_app_store_get(struct zl_conn *c, struct zl_arena *a, int64_t id, const char *code,

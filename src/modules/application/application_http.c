@@ -1,6 +1,7 @@
 /* application_http.c: /api/v1/applications (applicants, and handlers with
  * application.read) and the public tracking of a case by its code. */
 #include <string.h>
+#include <time.h>
 
 #include "audit/audit.h"
 #include "auth/auth.h"
@@ -116,6 +117,53 @@ handle_list(struct zl_req *r)
 	return zl_reply_list(r, items, n > f.limit ? aps[f.limit - 1].id : 0);
 }
 
+/* "2026-11-23 03:47" in Asia/Shanghai (UTC+8, no DST), for people. */
+static const char *
+beijing(struct zl_arena *a, int64_t t)
+{
+	time_t		tt = (time_t)(t + 8 * 3600);
+	struct tm	tm;
+	char		buf[32];
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M", &tm);
+	return zl_arena_printf(a, "%s（北京时间）", buf);
+}
+
+/* The result document of a finished case, with its log entry's QR code. */
+static int
+handle_pdf(struct zl_req *r)
+{
+	struct zl_application	*ap;
+	struct zl_app_result	 res;
+	char			*pdf;
+	size_t			 n;
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = zl_req_id(r, 0, &id)) != 0 ||
+	    (rc = zl_app_get(r->db, &r->arena, r->who, id, &ap)) != 0)
+		return rc;
+	if (strcmp(ap->status, "approved") != 0 && strcmp(ap->status, "rejected") != 0)
+		return zl_err_set(&r->err, ZL_ECONFLICT, NULL, "办结后才有结果文书 (the case is not finished)");
+	memset(&res, 0, sizeof(res));
+	if ((rc = zl_app_store_leaf(r->db, &r->arena, ap->id, &res.leaf_index, &res.digest,
+	    &res.org_name)) != 0)
+		return rc;
+	res.code = ap->code;
+	res.item_name = ap->item_name;
+	res.applicant_name = ap->applicant_name;
+	res.status = ap->status;
+	res.submitted = beijing(&r->arena, ap->submitted_at);
+	res.finished = beijing(&r->arena, ap->finished_at);
+	res.public_url = r->app->cfg.public_url;
+	if ((rc = zl_app_result_pdf(&r->arena, &res, &pdf, &n)) != 0)
+		return rc;
+	zl_reply_header(r, "Content-Disposition",
+	    zl_arena_printf(&r->arena, "inline; filename=\"%s.pdf\"", ap->code));
+	return zl_reply_bytes(r, 200, "application/pdf", pdf, n);
+}
+
 /* Public tracking by code: status and dates only, no personal data. */
 static int
 handle_track(struct zl_req *r)
@@ -140,6 +188,7 @@ const struct zl_route zl_application_routes[] = {
 	{ ZL_GET, "/api/v1/applications/{id}", handle_get, ZL_ROUTE_USER },
 	{ ZL_PATCH, "/api/v1/applications/{id}", handle_update, ZL_ROUTE_USER },
 	{ ZL_POST, "/api/v1/applications/{id}/actions/{action}", handle_action, ZL_ROUTE_USER },
+	{ ZL_GET, "/api/v1/applications/{id}/result.pdf", handle_pdf, ZL_ROUTE_USER },
 	{ ZL_GET, "/api/v1/public/applications/{code}", handle_track, ZL_ROUTE_PUBLIC },
 	{ 0 }
 };

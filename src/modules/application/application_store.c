@@ -277,3 +277,25 @@ zl_app_store_open_tasks(struct zl_conn *c, struct zl_arena *a, int64_t instance)
 	zl_stmt_reset(s);
 	return arr;
 }
+
+int
+zl_app_store_leaf(struct zl_conn *c, struct zl_arena *a, int64_t id, int64_t *leaf,
+    const char **digest, const char **org_name)
+{
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT au.leaf_index, au.digest, o.name FROM audit au "
+	    "JOIN applications ap ON ap.id = au.entity_id JOIN orgs o ON o.id = ap.org_id "
+	    "WHERE au.entity = 'application' AND au.entity_id = ? AND au.leaf_index IS NOT NULL "
+	    "ORDER BY au.id DESC LIMIT 1");
+	int rc;
+
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_int(s, 1, id);
+	if ((rc = zl_stmt_step(s)) == ZL_ROW) {
+		*leaf = zl_col_int(s, 0);
+		*digest = zl_arena_strdup(a, zl_col_text(s, 1));
+		*org_name = zl_arena_strdup(a, zl_col_text(s, 2));
+	}
+	zl_stmt_reset(s);
+	return rc == ZL_ROW ? 0 : rc == ZL_DONE ? ZL_ENOTFOUND : rc;
+}
