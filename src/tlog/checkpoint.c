@@ -233,6 +233,14 @@ zl_ledger_key(struct zl_conn *c, const char *path, const char *origin,
 		    origin, &key, &pub)) != 0)
 			return rc;
 		free(pub);
+		{	/* its directory first (var/ on a fresh clone) */
+			char dir[1024], *slash;
+			snprintf(dir, sizeof(dir), "%s", path);
+			if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+				*slash = '\0';
+				(void)mkdir(dir, 0750);
+			}
+		}
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno == EEXIST) {	/* another process made it first */
 			free(key);

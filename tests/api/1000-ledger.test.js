@@ -7,7 +7,8 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, assertProblem } = require('../lib/server');
+const { spawnSync } = require('node:child_process');
+const { startServer, assertProblem, sleep, BIN } = require('../lib/server');
 const F = require('../lib/fixtures');
 const L = require('../lib/ledger');
 
@@ -422,6 +423,30 @@ test('zhili tlog: RFC 6962 test vectors, and usage errors exit 2', () => {
   L.assertExit(L.tlog(['verify-checkpoint']), 2, 'verify-checkpoint without options:');
 });
 
+test('the worked example of docs/ledger.md: the CLI verifies it with the log and witness keys, and JS signs the same lines', () => {
+  // Keys from public seeds: SHA-256 of "zhili documentation example log key" / "… witness key".
+  const log = L.makeSigner('zhili.example/ledger', 0x01, L.sha256('zhili documentation example log key'));
+  const wit = L.makeWitness('witness.example/w1', L.sha256('zhili documentation example witness key'));
+  assert.equal(log.verifierKey, 'zhili.example/ledger+f55cb381+Aeb9ppeob0dLWuE4WNuG2J6UuXTLc4lxnbFc22InCXC3');
+  assert.equal(wit.verifierKey, 'witness.example/w1+7a8013c4+BA/H0XjLia9r0dEoBNzSNSebToYHWV1s2LB9Ttiz6+8H');
+  const body = 'zhili.example/ledger\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n';
+  const logLine = '\u2014 zhili.example/ledger 9VyzgYwM0VGlKjvWVgcafTxqcMSAyF0tqRTnTKeI/etpa2MXq/hwbOZC7kbIFpllyC1RVw3Ep3v+7P/j0ynLusiZgQw=';
+  const witLine = '\u2014 witness.example/w1 eoATxAAAAABlU/EATf1bK+gOWxImjVP8INwQt6QcHTq4MqEbnRKivaZyiQ4e2DLN3wGdiJjRxXHbEOdZMTFmcTCY7YKVQMH8UjxpDA==';
+  assert.equal(log.sign(body), logLine, 'JS Ed25519 note signature differs from the documented one');
+  assert.equal(wit.cosign(body, 1700000000), witLine, 'JS cosignature/v1 differs from the documented one');
+  const text = `${body}\n${logLine}\n${witLine}\n`;
+  const ok = L.assertExit(L.verifyCheckpoint(log.verifierKey, text), 0, 'docs example, log key:');
+  assert.match(ok.stdout, /^root 5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328$/m);
+  L.assertExit(L.verifyCheckpoint(wit.verifierKey, text), 0, 'docs example, witness key:');
+  L.assertExit(L.verifyCheckpoint(log.verifierKey, text.replace('\n8\n', '\n9\n')), 1, 'docs example, forged size:');
+  L.assertExit(L.verifyCheckpoint(wit.verifierKey, text.replace('\n8\n', '\n9\n')), 1, 'docs example, forged size, witness key:');
+  // The witness line alone is no signature by the log key.
+  L.assertExit(L.verifyCheckpoint(log.verifierKey, `${body}\n${witLine}\n`), 1, 'docs example without the log signature:');
+  // Standard input as FILE.
+  const r = spawnSync(BIN, ['tlog', 'verify-checkpoint', '--key', log.verifierKey, '-'], { input: text });
+  assert.equal(r.status, 0, `verify-checkpoint FILE "-": exit ${r.status} ${r.stderr}`);
+});
+
 test('record history: admin sees an org\'s leaves with proofs against the checkpoint; scope is enforced', async () => {
   const org = await F.makeOrg(admin, d.orgs.GSJYT.id);
   const p1 = await admin.patch(`/api/v1/orgs/${org.id}`, { version: org.version, name: '账本历史一' });
@@ -485,6 +510,145 @@ test('record history: admin sees an org\'s leaves with proofs against the checkp
   // Users, roles and tokens have histories too.
   const u = await admin.ok(`/api/v1/ledger/records/user/${d.users.finance.id}`);
   assert.ok(u.leaves.length >= 1 && u.leaves.every((x) => JSON.parse(x.leaf).entity === 'user'));
+});
+
+test('a log of several tile levels (bench-seed, ~66,000 leaves): tiles, bundles and proofs agree with the JS tree', async () => {
+  const big = await startServer({ name: '1000-ledger-big', seed: false });
+  try {
+    await big.halt();
+    L.assertExit(L.zhili(big, ['bench-seed', '--users', '0', '--ledger-leaves', '65975']), 0, 'bench-seed:');
+    await big.restart();
+    const c = big.client();
+    const s = await L.waitCheckpoint(c, 65537, 30000);
+    const n = s.size;
+    const full = Math.floor(n / 256);
+    assert.ok(full > 256 && n % 256 !== 0, `want more than 256 full tiles and a partial one, the log has ${n} leaves`);
+
+    // Level 0: every full tile at its full path (immutable), the last one partial.
+    const parts = [];
+    for (let t = 0; t < full; t++) {
+      const r = await L.getBytes(big.base, `${PUB}/tile/0/${L.tileIndexPath(t)}`);
+      assert.equal(r.status, 200, `GET ${r.path}: ${r.status}`);
+      assert.equal(r.bytes.length, 256 * 32, `${r.path}: ${r.bytes.length} bytes`);
+      if (t === 0) assert.match(r.headers.get('cache-control') || '', /immutable/, 'a full tile is not immutable');
+      parts.push(r.bytes);
+    }
+    const last = await L.getBytes(big.base, `${PUB}/tile/0/${L.tileIndexPath(full)}.p/${n % 256}`);
+    assert.equal(last.status, 200, `GET ${last.path}: ${last.status}`);
+    assert.doesNotMatch(last.headers.get('cache-control') || '', /immutable/, 'a partial tile is immutable');
+    parts.push(last.bytes);
+    assert.equal((await c.get(`${PUB}/tile/0/${L.tileIndexPath(full)}`)).status, 404, 'the full path of the partial tile');
+    const all = Buffer.concat(parts);
+    assert.equal(all.length, n * 32);
+    const hashes = [];
+    for (let i = 0; i < n; i++) hashes.push(all.subarray(32 * i, 32 * i + 32));
+    assert.equal(L.hexOf(L.treeRoot(hashes)), s.checkpoint.root, 'the JS root over the level-0 tiles is not the checkpoint root');
+
+    // Level 1 holds the roots of the 256-leaf subtrees; level 2 the root of the first 65,536 leaves.
+    const t1 = await L.getBytes(big.base, `${PUB}/tile/1/000`);
+    assert.equal(t1.status, 200, `GET ${t1.path}: ${t1.status}`);
+    const t1b = await L.getBytes(big.base, `${PUB}/tile/1/001.p/${full - 256}`);
+    assert.equal(t1b.status, 200, `GET ${t1b.path}: ${t1b.status}`);
+    const level8 = Buffer.concat([t1.bytes, t1b.bytes]);
+    assert.equal(level8.length, full * 32);
+    for (const b of [0, 1, 255, 256, full - 1]) {
+      assert.ok(level8.subarray(32 * b, 32 * b + 32).equals(L.treeRoot(hashes.slice(256 * b, 256 * b + 256))),
+        `level-1 tile hash ${b} is not the root of leaves ${256 * b}..${256 * b + 255}`);
+    }
+    const t2 = await L.getBytes(big.base, `${PUB}/tile/2/000.p/1`);
+    assert.equal(t2.status, 200, `GET ${t2.path}: ${t2.status}`);
+    assert.ok(t2.bytes.equals(L.treeRoot(hashes, 'sha256', 65536)), 'the level-2 tile is not the root of 65,536 leaves');
+    assert.equal((await c.get(`${PUB}/tile/1/001`)).status, 404);
+    assert.equal((await c.get(`${PUB}/tile/2/000.p/2`)).status, 404);
+
+    // A full entry bundle and the last partial one.
+    for (const [p, first, count] of [[`tile/entries/${L.tileIndexPath(1)}`, 256, 256],
+      [`tile/entries/${L.tileIndexPath(full)}.p/${n % 256}`, full * 256, n % 256]]) {
+      const b = await L.getBytes(big.base, `${PUB}/${p}`);
+      assert.equal(b.status, 200, `GET ${b.path}: ${b.status}`);
+      let k = 0;
+      for (let off = 0; off < b.bytes.length; k++) {
+        const len = b.bytes.readUInt16BE(off);
+        const leaf = b.bytes.subarray(off + 2, off + 2 + len);
+        assert.ok(L.leafHash(leaf).equals(hashes[first + k]), `${p}: entry ${k} does not hash to leaf ${first + k}`);
+        off += 2 + len;
+      }
+      assert.equal(k, count, `${p}: ${k} entries`);
+    }
+
+    // Proofs across tile boundaries, against the JS tree.
+    const sizes = [256, 257, 511, 65535, 65536, 65537, n - 1, n];
+    const indexes = [0, 1, 255, 256, 257, 65535, 65536, n - 1];
+    let cases = 0;
+    for (const size of sizes) {
+      const root = L.treeRoot(hashes, 'sha256', size);
+      for (const index of indexes.filter((i) => i < size)) {
+        const p = await c.ok(`${PUB}/proof/inclusion?index=${index}&size=${size}`);
+        assert.equal(p.root, L.hexOf(root), `inclusion ${index}/${size}: root`);
+        assert.equal(p.leaf_hash, L.hexOf(hashes[index]));
+        assert.deepEqual(p.proof, L.inclusionProof(hashes, index, size).map(L.hexOf), `inclusion ${index}/${size}: proof`);
+        assert.ok(L.verifyInclusion({ leafHash: p.leaf_hash, index, size, root, proof: p.proof }));
+        if (size === n) L.assertExit(L.cliInclusion({ leafHash: p.leaf_hash, index, size, root: s.checkpoint.root, proof: p.proof }), 0, `inclusion ${index}/${size}:`);
+        cases++;
+      }
+      for (const m of sizes.filter((x) => x < size).concat([1, 3, 300, 1000])) {
+        if (m >= size) continue;
+        const p = await c.ok(`${PUB}/proof/consistency?old=${m}&new=${size}`);
+        assert.equal(p.old_root, L.hexOf(L.treeRoot(hashes, 'sha256', m)), `consistency ${m} → ${size}: old root`);
+        assert.equal(p.new_root, L.hexOf(root), `consistency ${m} → ${size}: new root`);
+        assert.deepEqual(p.proof, L.consistencyProof(hashes, m, size).map(L.hexOf), `consistency ${m} → ${size}: proof`);
+        if (size === n) {
+          L.assertExit(L.cliConsistency({ oldSize: m, newSize: size, oldRoot: p.old_root, newRoot: s.checkpoint.root, proof: p.proof }), 0,
+            `consistency ${m} → ${size}:`);
+        }
+        cases++;
+      }
+    }
+    assert.ok(cases > 60, `${cases} proof cases`);
+    // The offline verifier agrees.
+    const v = L.assertExit(L.ledgerVerify(big), 0, 'ledger verify of the big log:');
+    assert.match(v.stdout, new RegExp(`^OK: ${n} leaves`, 'm'));
+  } finally {
+    await big.stop();
+  }
+});
+
+test('checkpoint_interval: new leaves stay pending until the next checkpoint; `zhili ledger checkpoint` signs one now', async () => {
+  const slow = await startServer({ name: '1000-ledger-interval', env: { ZHILI_CHECKPOINT_INTERVAL: '86400' } });
+  try {
+    const c = slow.client();
+    const s0 = await L.waitCheckpoint(c);   // signed at start
+    const a = await slow.login('admin');
+    const parent = (await a.all('/api/v1/orgs')).find((o) => o.code === 'GSWJW');
+    const org = await F.makeOrg(a, parent.id);
+    await sleep(2500);
+    const s1 = await c.ok(PUB);
+    assert.equal(s1.size, s0.size + 1);
+    assert.equal(s1.checkpoint.size, s0.size, 'a checkpoint was signed before the interval passed');
+    const h = await a.ok(`/api/v1/ledger/records/org/${org.id}`);
+    assert.equal(h.leaves.length, 1);
+    assert.equal(h.leaves[0].status, 'pending');
+    assert.equal(h.leaves[0].proof, undefined, 'a pending leaf has a proof');
+    // Not yet in any checkpoint: no inclusion proof against the signed size.
+    assertProblem(await c.get(`${PUB}/proof/inclusion?index=${s0.size}&size=${s0.size}`), 400, 'validation');
+
+    const r = L.assertExit(L.zhili(slow, ['ledger', 'checkpoint', '--ledger-key', slow.ledgerKey]), 0, 'ledger checkpoint:');
+    const key = (await c.get(`${PUB}/key`)).text.trim();
+    L.assertExit(L.verifyCheckpoint(key, r.stdout), 0, 'the note `zhili ledger checkpoint` printed:');
+    assert.equal(L.parseNote(r.stdout).size, s1.size);
+    const s2 = await c.ok(PUB);
+    assert.equal(s2.checkpoint.size, s1.size);
+    assert.equal((await c.get(`${PUB}/checkpoint`)).text, r.stdout);
+    const h2 = await a.ok(`/api/v1/ledger/records/org/${org.id}`);
+    assert.equal(h2.leaves[0].status, 'included');
+    assert.ok(L.verifyInclusion({ leafHash: h2.leaves[0].leaf_hash, index: h2.leaves[0].index, size: s2.checkpoint.size,
+      root: s2.checkpoint.root, proof: h2.leaves[0].proof }));
+    // Nothing new: a second run signs nothing new.
+    L.assertExit(L.zhili(slow, ['ledger', 'checkpoint', '--ledger-key', slow.ledgerKey]), 0);
+    assert.equal((await c.ok(`${PUB}/checkpoints`)).items.filter((x) => x.size === s1.size).length, 1, 'the same size was signed twice');
+  } finally {
+    await slow.stop();
+  }
 });
 
 // Last: a cosignature changes what /checkpoint serves.

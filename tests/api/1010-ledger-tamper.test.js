@@ -132,7 +132,7 @@ test('(b) a user changed behind the platform\'s back is named: "user <id>" and i
 });
 
 test('(c) an edited audit row is named by its leaf index, entity and id', async () => {
-  const { srv, admin, org } = await fresh('edit-audit');
+  const { srv, admin, org, pub } = await fresh('edit-audit');
   const create = (await leavesOf(admin, 'org', org.id))[0];
   assert.equal(create.action, 'create');
   await srv.halt();
@@ -140,6 +140,16 @@ test('(c) an edited audit row is named by its leaf index, entity and id', async 
   const v = verifyTampered(srv, 'an audit row\'s action edited');
   assertNamed(v, [`leaf ${create.index}`, `org ${org.id}`], 'edited audit row');
   assertNamed(v, [`audit row ${create.audit_id}`], 'edited audit row');
+  // A client that hashes the served entry itself finds it is not the leaf the signed checkpoint holds.
+  await srv.restart();
+  const s = await L.waitCheckpoint(pub);
+  const e = await pub.ok(`${PUB}/entries/${create.index}`);
+  assert.equal(JSON.parse(e.leaf).action, 'delete', 'the entry is not rebuilt from the audit row');
+  const p = await pub.ok(`${PUB}/proof/inclusion?index=${create.index}&size=${s.checkpoint.size}`);
+  const mine = L.hexOf(L.leafHash(e.leaf));
+  assert.notEqual(mine, p.leaf_hash);
+  L.assertExit(L.cliInclusion({ leafHash: mine, index: create.index, size: s.checkpoint.size, root: s.checkpoint.root, proof: p.proof }), 1,
+    'inclusion of the edited entry against the signed checkpoint:');
 });
 
 test('(d) a deleted audit row is named as its missing leaf', async () => {
@@ -177,6 +187,19 @@ test('(e2) an audit row inserted with a leaf index beyond the log is reported', 
   const v = verifyTampered(srv, 'an audit row inserted beyond the log');
   assertNamed(v, [`leaf ${beyond}`, `audit row ${fake}`], 'inserted row beyond the log');
   assert.ok(v.lines.some((l) => /beyond/.test(l)), `nothing says a leaf is beyond the log's size:\n${v.out}`);
+});
+
+test('(e3) the public API does not serve a leaf beyond the log, even when an audit row claims one', async () => {
+  const { srv, d, pub, saved } = await fresh('entry-beyond');
+  const beyond = saved.size + 2;
+  await srv.halt();
+  L.sql(srv, 'INSERT INTO audit (at, actor_id, actor_name, org_id, entity, entity_id, action, digest, client_addr, leaf_index) ' +
+    `VALUES (${Math.floor(Date.now() / 1000)}, ${d.users.admin.id}, '', ${d.orgs.GSCZT.id}, 'user', ${d.users.finance.id}, 'update', ` +
+    `'${crypto.randomBytes(32).toString('hex')}', '127.0.0.1', ${beyond})`);
+  await srv.restart();
+  assert.equal((await pub.ok(PUB)).size, saved.size);
+  const r = await pub.get(`${PUB}/entries/${beyond}`);
+  assertProblem(r, 404, 'not-found');
 });
 
 test('(f) two audit rows swapped (reordered) are both named', async () => {

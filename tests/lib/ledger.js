@@ -37,33 +37,58 @@ function split(n) {
   return k;
 }
 
-/** MTH over leaf hashes (Buffers); the empty tree's root is H(""). */
-function treeRoot(hashes, alg = 'sha256') {
-  if (hashes.length === 0) return hashWith(alg);
-  if (hashes.length === 1) return hashes[0];
-  const k = split(hashes.length);
-  return nodeHash(treeRoot(hashes.slice(0, k), alg), treeRoot(hashes.slice(k), alg), alg);
-}
-
-/** RFC 9162 §2.1.3.1 PATH(m, D[n]) over leaf hashes. */
-function inclusionProof(hashes, m) {
-  const n = hashes.length;
-  if (n <= 1) return [];
+/** MTH(D[lo:hi]) over leaf hashes; complete subtrees are remembered in memo (big logs). */
+function mth(hashes, lo, hi, alg, memo) {
+  const n = hi - lo;
+  if (n === 0) return hashWith(alg);
+  if (n === 1) return hashes[lo];
+  const complete = (n & (n - 1)) === 0;
+  const key = `${lo}:${hi}`;
+  if (complete && memo && memo.has(key)) return memo.get(key);
   const k = split(n);
-  if (m < k) return [...inclusionProof(hashes.slice(0, k), m), treeRoot(hashes.slice(k))];
-  return [...inclusionProof(hashes.slice(k), m - k), treeRoot(hashes.slice(0, k))];
+  const h = nodeHash(mth(hashes, lo, lo + k, alg, memo), mth(hashes, lo + k, hi, alg, memo), alg);
+  if (complete && memo) memo.set(key, h);
+  return h;
 }
 
-/** RFC 9162 §2.1.4.1 PROOF(m, D[n]) over leaf hashes (0 < m ≤ n). */
-function consistencyProof(hashes, m) {
-  function sub(m2, d, b) {
-    const n = d.length;
-    if (m2 === n) return b ? [] : [treeRoot(d)];
+/** A memo for one list of leaf hashes (pass the same one to every call on that list). */
+const memoFor = (() => {
+  const memos = new WeakMap();
+  return (hashes) => {
+    if (!memos.has(hashes)) memos.set(hashes, new Map());
+    return memos.get(hashes);
+  };
+})();
+
+/** MTH over leaf hashes (Buffers), or over the first `size` of them; the empty tree's root is H(""). */
+function treeRoot(hashes, alg = 'sha256', size = hashes.length) {
+  return mth(hashes, 0, size, alg, alg === 'sha256' ? memoFor(hashes) : new Map());
+}
+
+/** RFC 9162 §2.1.3.1 PATH(m, D[0:size]) over leaf hashes (SHA-256). */
+function inclusionProof(hashes, m, size = hashes.length) {
+  const memo = memoFor(hashes);
+  function path(idx, lo, hi) {
+    const n = hi - lo;
+    if (n <= 1) return [];
     const k = split(n);
-    if (m2 <= k) return [...sub(m2, d.slice(0, k), b), treeRoot(d.slice(k))];
-    return [...sub(m2 - k, d.slice(k), false), treeRoot(d.slice(0, k))];
+    if (idx < k) return [...path(idx, lo, lo + k), mth(hashes, lo + k, hi, 'sha256', memo)];
+    return [...path(idx - k, lo + k, hi), mth(hashes, lo, lo + k, 'sha256', memo)];
   }
-  return sub(m, hashes, true);
+  return path(m, 0, size);
+}
+
+/** RFC 9162 §2.1.4.1 PROOF(m, D[0:size]) over leaf hashes (SHA-256; 0 < m ≤ size). */
+function consistencyProof(hashes, m, size = hashes.length) {
+  const memo = memoFor(hashes);
+  function sub(m2, lo, hi, b) {
+    const n = hi - lo;
+    if (m2 === n) return b ? [] : [mth(hashes, lo, hi, 'sha256', memo)];
+    const k = split(n);
+    if (m2 <= k) return [...sub(m2, lo, lo + k, b), mth(hashes, lo + k, hi, 'sha256', memo)];
+    return [...sub(m2 - k, lo + k, hi, false), mth(hashes, lo, lo + k, 'sha256', memo)];
+  }
+  return sub(m, 0, size, true);
 }
 
 /** RFC 9162 §2.1.3.2; arguments are Buffers or hex. */
@@ -184,9 +209,17 @@ function ed25519Public(pub) {
   return crypto.createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
 }
 
-/** A new Ed25519 key pair as note keys: { name, verifierKey, sign(body) -> signature line }. */
-function makeSigner(name, type = 0x01) {
-  const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
+/** An Ed25519 key pair (new, or from a 32-byte seed) as note keys:
+ * { name, verifierKey, sign(body) -> signature line }. */
+function makeSigner(name, type = 0x01, seed = null) {
+  let privateKey;
+  if (seed) {
+    privateKey = crypto.createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+      format: 'der', type: 'pkcs8' });
+  } else {
+    privateKey = crypto.generateKeyPairSync('ed25519').privateKey;
+  }
+  const publicKey = crypto.createPublicKey(privateKey);
   const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
   const id = keyId(name, type, pub);
   return {
@@ -197,8 +230,8 @@ function makeSigner(name, type = 0x01) {
 }
 
 /** A witness (C2SP tlog-cosignature/v1): cosign(body, t) -> "— <name> <base64(keyid || t || sig)>". */
-function makeWitness(name) {
-  const s = makeSigner(name, 0x04);
+function makeWitness(name, seed = null) {
+  const s = makeSigner(name, 0x04, seed);
   const id = keyId(name, 0x04, s.pub);
   return {
     ...s,
@@ -265,6 +298,9 @@ const cliConsistency = ({ oldSize, newSize, oldRoot, newRoot, proof }) => tlog([
   '--old-size', String(oldSize), '--new-size', String(newSize),
   '--old-root', Buffer.isBuffer(oldRoot) ? hexOf(oldRoot) : oldRoot,
   '--new-root', Buffer.isBuffer(newRoot) ? hexOf(newRoot) : newRoot, `--proof=${hexList(proof)}`]);
+
+/** `zhili ARGS --db <the server's database>` with the server's environment: { status, stdout, stderr }. */
+const zhili = (srv, args) => run([...args, '--db', srv.db], { env: srv.env });
 
 /** `zhili ledger verify` on a server's database with its key: { status, stdout, stderr }. */
 const ledgerVerify = (srv) => run(['ledger', 'verify', '--db', srv.db, '--ledger-key', srv.ledgerKey], { env: srv.env });
@@ -341,6 +377,6 @@ module.exports = {
   PUB, EMPTY_SHA256, DASH, sha256, hashWith, leafHash, nodeHash, treeRoot, inclusionProof, consistencyProof,
   verifyInclusion, verifyConsistency, frontierBlob, canonical, hexOf, parseNote, parseVerifierKey, keyId,
   makeSigner, makeWitness, verifyNoteJs, tlog, assertExit, tmpFile, verifyCheckpoint, cliInclusion,
-  cliConsistency, ledgerVerify, tampered, waitCheckpoint, getBytes, leafTexts, tileIndexPath, sql, blobLiteral,
+  cliConsistency, zhili, ledgerVerify, tampered, waitCheckpoint, getBytes, leafTexts, tileIndexPath, sql, blobLiteral,
   hexExpr,
 };

@@ -263,7 +263,11 @@ handle_entry(struct zl_req *r)
 		i = 0;
 	else if ((rc = zl_req_id(r, 0, &i)) != 0)
 		return rc;
-	if ((rc = log_size(r, &have, &alg)) != 0 || (rc = zl_leaf_row(r->db, &r->arena, i, &row)) != 0)
+	if ((rc = log_size(r, &have, &alg)) != 0)
+		return rc;
+	if ((uint64_t)i >= have)	/* rows claiming leaves beyond the log are not leaves */
+		return zl_err_set(&r->err, ZL_ENOTFOUND, NULL, "超出日志范围 (beyond the log)");
+	if ((rc = zl_leaf_row(r->db, &r->arena, i, &row)) != 0)
 		return rc;
 	return zl_reply_json(r, 200, leaf_json(r, &row, alg, NULL));
 }
