@@ -1,10 +1,11 @@
 /* ledger_cli.c: `zhili ledger key|verify|checkpoint`, and the server's
- * checkpoint signer, which signs a new checkpoint at most once per interval
- * when the log has grown. */
+ * background thread: it signs a new checkpoint at most once per interval
+ * when the log has grown, and escalates overdue cases once a minute. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -15,6 +16,7 @@
 #include "modules/ledger/ledger.h"
 #include "tlog/ledger.h"
 #include "tlog/note.h"
+#include "workflow/engine.h"
 
 struct signer_ctx {
 	struct zl_db			*db;
@@ -41,13 +43,30 @@ sign_once(void)
 	zl_arena_release(&a);
 }
 
+/* Overdue cases are escalated once a minute by the same background thread. */
+static void
+escalate_once(void)
+{
+	struct zl_conn	*c = zl_db_conn(ctx.db);
+	int		 n = 0;
+
+	if (c != NULL && zl_wf_escalate(c, (int64_t)time(NULL), &n) == 0 && n > 0)
+		zl_info("workflow: %d overdue case%s escalated", n, n == 1 ? "" : "s");
+}
+
 static void *
 signer_loop(void *arg)
 {
+	time_t last_sweep = 0;
+
 	(void)arg;
 	while (!ctx.stop) {
 		for (int i = 0; i < ctx.cfg->checkpoint_interval * 10 && !ctx.stop; i++)
 			usleep(100 * 1000);
+		if (time(NULL) - last_sweep >= 60) {
+			escalate_once();
+			last_sweep = time(NULL);
+		}
 		sign_once();
 	}
 	return NULL;

@@ -558,3 +558,88 @@ zl_wf_case_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_wf_c
 	out->status = i.status;
 	return 0;
 }
+
+int
+zl_wf_calendar_set_year(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
+    int year, const struct zl_cal_entry *e, size_t n, struct zl_error *err)
+{
+	struct zl_calendar	 cal;
+	json_t			*days = json_array();
+	char			 prefix[8];
+	int			 rc;
+
+	snprintf(prefix, sizeof(prefix), "%04d-", year);
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(e[i].date, prefix, 5) != 0) {
+			json_decref(days);
+			return zl_err_field(err, zl_arena_printf(a, "days[%zu].date", i), "not in this year");
+		}
+		json_array_append_new(days, json_pack("{s:s,s:s,s:s}", "date", e[i].date,
+		    "kind", e[i].kind == ZL_CAL_WORKDAY ? "workday" : "holiday", "name",
+		    e[i].name ? e[i].name : ""));
+	}
+	zl_json_own(a, days);
+	/* The same checks as loading: real dates, no day both off and on. */
+	if (zl_cal_init(&cal, e, n) != 0)
+		return zl_err_field(err, "days", "bad date, or a day listed as both holiday and workday");
+	zl_cal_release(&cal);
+	if ((rc = zl_wfs_calendar_set_year(c, year, e, n, (int64_t)time(NULL))) != 0)
+		return rc;
+	return zl_audit(c, a, who, "calendar", year, 0, "set-year",
+	    zl_json_own(a, json_pack("{s:i,s:O}", "year", year, "days", days)));
+}
+
+int
+zl_wf_escalate(struct zl_conn *c, int64_t now, int *count)
+{
+	struct zl_arena		 a;
+	struct zl_wf_task	*t;
+	int			 n, rc;
+
+	*count = 0;
+	zl_arena_init(&a);
+	if ((rc = zl_wfs_overdue(c, &a, now, &t, &n)) != 0)
+		goto out;
+	for (int k = 0; k < n; k++) {
+		struct zl_wf_instance	 i;
+		struct zl_wf_task	 st;
+		struct zl_actor		 sys = { NULL, "escalation" };
+		int64_t			 org = t[k].role_org ? t[k].role_org : t[k].org_id;
+		int64_t			 up = org ? zl_wfs_parent_org(c, org) : 0;
+		int64_t			 role = zl_wfs_role_id(c, "org-admin"), ids[1];
+
+		if (zl_tx_begin(c) != 0)
+			continue;
+		if (zl_wfs_instance_get(c, &a, t[k].instance_id, &i) != 0 || i.escalated) {
+			zl_tx_rollback(c);
+			continue;
+		}
+		i.escalated = 1;
+		memset(&st, 0, sizeof(st));
+		st.instance_id = i.id;
+		st.step = t[k].step;
+		st.mode = "any";
+		st.created_at = now;
+		st.due_at = now + 86400;	/* the superior gets a working day */
+		st.org_id = up;
+		st.role_id = role;
+		st.role_org = up;
+		rc = zl_wfs_instance_update(c, &i);
+		if (rc == 0)
+			rc = zl_wfs_history(c, i.id, now, 0, "escalate", t[k].step, NULL,
+			    "超期，已提级督办 (overdue: escalated to the superior)");
+		/* The superior's task only where someone holds the role there. */
+		if (rc == 0 && up > 0 && role > 0 && zl_wfs_role_users(c, role, up, ids, 1) > 0)
+			rc = zl_wfs_task_insert(c, &st);
+		if (rc == 0)
+			rc = audit_instance(c, &a, &sys, &i, "escalate");
+		if (rc == 0 && (rc = zl_tx_commit(c)) == 0)
+			(*count)++;
+		else
+			zl_tx_rollback(c);
+	}
+	rc = 0;
+out:
+	zl_arena_release(&a);
+	return rc;
+}

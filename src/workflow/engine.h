@@ -12,6 +12,7 @@
 
 struct zl_conn; struct zl_arena; struct zl_error; struct zl_actor;
 struct zl_principal; struct zl_form; struct zl_procdef; struct zl_calendar;
+struct zl_cal_entry;
 
 struct zl_wf_def {
 	int64_t			 id, version, org_id, created_at;
@@ -101,6 +102,17 @@ struct zl_wf_case {
 	const char	*step, *status;
 };
 int	zl_wf_case_get(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_wf_case *out);
+
+/* Replace the stored 法定节假日 and 调休 days of one year (entries in that
+ * year only), audited; inside the caller's transaction. */
+int	zl_wf_calendar_set_year(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
+	    int year, const struct zl_cal_entry *e, size_t n, struct zl_error *err);
+
+/* Escalate overdue cases: each running case with a task past its deadline
+ * gets a history row, an audit row, and a task for the organisation
+ * administrators of the org above the task's org (the assignee's superior),
+ * once.  Runs its own transactions; *count gets the cases escalated. */
+int	zl_wf_escalate(struct zl_conn *c, int64_t now, int *count);
 
 /* How many active users hold role (code) in org. */
 int	zl_wf_role_holders(struct zl_conn *c, const char *role, int64_t org);

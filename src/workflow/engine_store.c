@@ -415,6 +415,27 @@ zl_wfs_staff_ok(struct zl_conn *c, int64_t id)
 }
 
 int
+zl_wfs_overdue(struct zl_conn *c, struct zl_arena *a, int64_t now, struct zl_wf_task **out, int *n)
+{
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT t.id, t.instance_id, t.step, COALESCE(t.org_id, 0), "
+	    "COALESCE(t.user_id, 0), COALESCE(t.role_id, 0), COALESCE(t.role_org, 0), t.mode, t.status, "
+	    "t.action, t.comment, t.created_at, t.due_at, t.done_at, COALESCE(t.done_by, 0), t.urged "
+	    "FROM wf_tasks t JOIN wf_instances i ON i.id = t.instance_id WHERE t.status = 'open' "
+	    "AND t.due_at < ? AND i.status = 'running' AND i.escalated = 0 ORDER BY t.id LIMIT 200");
+	int rc;
+
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_int(s, 1, now);
+	*out = zl_arena_alloc(a, 200 * sizeof(**out));
+	*n = 0;
+	while ((rc = zl_stmt_step(s)) == ZL_ROW && *n < 200)
+		task_row(s, a, &(*out)[(*n)++]);
+	zl_stmt_reset(s);
+	return rc < 0 ? rc : 0;
+}
+
+int
 zl_wfs_urge(struct zl_conn *c, int64_t instance)
 {
 	struct zl_stmt *s = zl_stmt_get(c, "UPDATE wf_tasks SET urged = urged + 1 "

@@ -56,6 +56,9 @@ int	zl_wfs_acted(struct zl_conn *c, int64_t instance);
 int	zl_wfs_step_all(struct zl_conn *c, int64_t instance, const char *step);
 /* 1 if id is an active staff user. */
 int	zl_wfs_staff_ok(struct zl_conn *c, int64_t id);
+/* Open tasks past due whose case is running and not yet escalated. */
+int	zl_wfs_overdue(struct zl_conn *c, struct zl_arena *a, int64_t now, struct zl_wf_task **out,
+	    int *n);
 int	zl_wfs_urge(struct zl_conn *c, int64_t instance);
 
 /* The calendar rows as entries (strings in the arena). */
