@@ -73,16 +73,37 @@ struct zl_ledger_batch {
 	struct open_tile	 tiles[8];	/* 8 tile levels cover 2^64 leaves */
 };
 
+/* Full tiles never change again: each thread keeps the last ones it read,
+ * so proofs on a large log mostly skip the database.  Keyed per database
+ * connection, as a process may open more than one database. */
+#define TILE_CACHE	128
+
+static __thread struct cached_tile {
+	const struct zl_conn	*conn;
+	int			 level, used;
+	uint64_t		 idx;
+	uint8_t			 data[ZL_TLOG_TILE_W * ZL_TLOG_HASH];
+} *tile_cache;
+
 static int
 read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *width)
 {
-	struct zl_stmt	*s = zl_stmt_get(c, sql[Q_TILE]);
-	const void	*p;
-	size_t		 n;
-	int		 rc;
+	struct zl_stmt		*s;
+	struct cached_tile	*ct;
+	const void		*p;
+	size_t			 n;
+	int			 rc;
 
 	*width = 0;
-	if (s == NULL)
+	if (tile_cache == NULL)
+		tile_cache = calloc(TILE_CACHE, sizeof(*tile_cache));
+	ct = tile_cache ? &tile_cache[(idx * 8 + (uint64_t)level) % TILE_CACHE] : NULL;
+	if (ct != NULL && ct->used && ct->conn == c && ct->level == level && ct->idx == idx) {
+		memcpy(buf, ct->data, sizeof(ct->data));
+		*width = ZL_TLOG_TILE_W;
+		return 0;
+	}
+	if ((s = zl_stmt_get(c, sql[Q_TILE])) == NULL)
 		return ZL_EDB;
 	zl_bind_int(s, 1, level);
 	zl_bind_int(s, 2, (int64_t)idx);
@@ -93,6 +114,13 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 		else {
 			memcpy(buf, p, n);
 			*width = n / ZL_TLOG_HASH;
+			if (ct != NULL && *width == ZL_TLOG_TILE_W) {
+				ct->used = 1;
+				ct->conn = c;
+				ct->level = level;
+				ct->idx = idx;
+				memcpy(ct->data, p, n);
+			}
 		}
 	}
 	zl_stmt_reset(s);

@@ -258,7 +258,10 @@ zl_user_store_list(struct zl_conn *c, struct zl_arena *a, const struct zl_scope 
 	zl_sql_int(&q, f->after);
 	zl_scope_sql(&q, sc, "u.org_id", "u.id");
 	if (subtree_path != NULL) {
-		zl_sql_add(&q, " AND o.path >= ? AND o.path < ?");
+		/* With a search term the name ranges are the selective index; the
+		 * "|| ''" keeps both planners from starting with the subtree. */
+		zl_sql_add(&q, f->q != NULL ? " AND (o.path || '') >= ? AND (o.path || '') < ?" :
+		    " AND o.path >= ? AND o.path < ?");
 		zl_sql_text(&q, subtree_path);
 		zl_sql_text(&q, zl_path_end(a, subtree_path));
 	} else if (f->org_id != 0) {
@@ -273,8 +276,10 @@ zl_user_store_list(struct zl_conn *c, struct zl_arena *a, const struct zl_scope 
 		for (char *p = low; *p != '\0'; p++)	/* usernames are stored lower-case */
 			if (*p >= 'A' && *p <= 'Z')
 				*p = (char)(*p - 'A' + 'a');
-		zl_sql_add(&q, " AND ((u.username >= ? AND u.username < ?) OR "
-		    "(u.display_name >= ? AND u.display_name < ?))");
+		/* A UNION of the two index ranges: both planners then start from
+		 * the few matching names instead of scanning the users. */
+		zl_sql_add(&q, " AND u.id IN (SELECT id FROM users WHERE username >= ? AND username < ? "
+		    "UNION SELECT id FROM users WHERE display_name >= ? AND display_name < ?)");
 		zl_sql_text(&q, low);
 		zl_sql_text(&q, zl_arena_printf(a, "%s\xf4\x8f\xbf\xbf", low));
 		zl_sql_text(&q, f->q);
