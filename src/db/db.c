@@ -167,6 +167,12 @@ zl_tx_commit(struct zl_conn *c)
 	return rc;
 }
 
+int
+zl_conn_in_tx(const struct zl_conn *c)
+{
+	return c->in_tx;
+}
+
 void
 zl_tx_rollback(struct zl_conn *c)
 {

@@ -34,6 +34,8 @@ struct zl_db *zl_conn_db(struct zl_conn *c);
 int	 zl_tx_begin(struct zl_conn *c);
 int	 zl_tx_commit(struct zl_conn *c);
 void	 zl_tx_rollback(struct zl_conn *c);
+/* 1 inside a transaction begun with zl_tx_begin. */
+int	 zl_conn_in_tx(const struct zl_conn *c);
 /* A counter raised by every committed write transaction (and by
  * zl_db_bump): caches of data derived from the database stay valid while it
  * does not move.  Process-wide. */

@@ -22,6 +22,8 @@ struct zl_leaf {
 };
 /* The leaf's canonical JSON (sorted keys, UTF-8) in the arena. */
 char	*zl_leaf_text(struct zl_arena *a, const struct zl_leaf *l, uint64_t index);
+/* The same through jansson (the reference the fast path is tested against). */
+char	*zl_leaf_text_json(struct zl_arena *a, const struct zl_leaf *l, uint64_t index);
 
 /* Appending inside the caller's transaction: begin locks the head, add
  * appends (as many as wanted, sharing tile reads and writes), finish writes

@@ -12,6 +12,8 @@
 
 #include "core/err.h"
 #include "tlog/tlog.h"
+#include "tlog/ledger.h"
+#include "core/arena.h"
 #include "tests.h"
 
 #define SHA ZL_TLOG_SHA256
@@ -572,7 +574,30 @@ setup(void **state)
 	return zl_tlog_init();
 }
 
+
+/* The fast leaf text is byte for byte the canonical JSON of jansson. */
+static void
+test_ledger__leaf_text_fast_path_is_canonical(void **state)
+{
+	struct zl_arena a;
+	const struct zl_leaf leaves[] = {
+		{ 1795190400, 7, 2, 42, "user", "update-status",
+		    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ 0, 0, 0, 1, "org", "create", "00" },
+		{ 1795190400, 0, 9, 3, "application", "running", "ab" },
+		{ 1795190400, 1, 1, 1, "业务", "create", "00" },	/* not plain: jansson path */
+	};
+
+	(void)state;
+	zl_arena_init(&a);
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
+		assert_string_equal(zl_leaf_text(&a, &leaves[i], 1000 + i),
+		    zl_leaf_text_json(&a, &leaves[i], 1000 + i));
+	zl_arena_release(&a);
+}
+
 const struct CMUnitTest tlog_tests[] = {
+	cmocka_unit_test(test_ledger__leaf_text_fast_path_is_canonical),
 	cmocka_unit_test_setup(test_tlog__rfc6962_roots, setup),
 	cmocka_unit_test(test_tlog__rfc6962_inclusion_proofs_and_tampering),
 	cmocka_unit_test(test_tlog__rfc6962_consistency_proofs_and_tampering),
