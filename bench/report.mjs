@@ -59,7 +59,7 @@ const line = (row) => row.map((cell, i) => (right.has(i) ? cell.padStart(widths[
 const out = [];
 out.push('');
 out.push(`Zhili bench — ${meta.date} — ${meta.nproc} × ${meta.cpu} — wrk -t${meta.wrk_threads} -d${meta.duration_s}s, ` +
-  `${num(meta.users)} users, nginx worker_processes ${meta.nginx_workers}`);
+  `${num(meta.users)} users, nginx worker_processes ${meta.nginx_workers}, load average before ${meta.loadavg_before}`);
 out.push('');
 out.push(line(rows[0]));
 out.push(line(widths.map((w) => '-'.repeat(w))));

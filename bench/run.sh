@@ -58,6 +58,10 @@ done
 # ---------------------------------------------------------------- temporary world and cleanup
 tmp=$(mktemp -d /tmp/zhili-bench.XXXXXX)
 chmod 755 "$tmp"                  # the postgres user must traverse it
+# One binary for the whole run, even if `make` replaces build/zhili meanwhile.
+cp "$zhili" "$tmp/zhili"
+zhili=$tmp/zhili
+zhili_version=$("$zhili" version 2>/dev/null | head -n 1 | tr -d '"\\' || true)
 results=$tmp/results.jsonl
 meta=$tmp/meta.json
 : >"$results"
@@ -143,6 +147,10 @@ run_wrk() {
 nproc_=$(nproc)
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 say "machine: $nproc_ × ${cpu:-unknown CPU}; wrk -t$threads -d${duration}s (warm-up ${warmup}s); $users users"
+# Other work on the machine skews every figure (ratios less so): say so, and keep it in the report.
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+awk -v l="${loadavg%% *}" -v n="$nproc_" 'BEGIN { exit !(l > n / 4) }' &&
+	say "warning: load average $loadavg before the run; other work will skew the figures"
 
 # ---------------------------------------------------------------- PostgreSQL (throwaway cluster)
 start_pg() {
@@ -224,7 +232,9 @@ bench_backend() {
 	timeout 1800 "$zhili" bench-seed --db "$db" --users "$users" >"$tmp/seed-$backend.log" 2>&1 ||
 		{ cat "$tmp/seed-$backend.log" >&2; die "bench-seed failed on $backend"; }
 	seed_secs[$backend]=$(awk -v a="$t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
-	seed_out[$backend]=$(tr '\n' ' ' <"$tmp/seed-$backend.log" | sed 's/ *$//')
+	# Its last lines, without the progress counter and control characters (JSON-safe).
+	seed_out[$backend]=$(tr '\r' '\n' <"$tmp/seed-$backend.log" | grep -v '^bench-seed: [0-9]*/[0-9]* users' |
+		tr '\n\t' '  ' | tr -d '[:cntrl:]' | sed 's/  */ /g; s/^ //; s/ $//')
 	say "$backend: seeded in ${seed_secs[$backend]} s: ${seed_out[$backend]}"
 	# The argon2id cost the login scenario pays is the one stored in the seeded users' hashes
 	# (verification follows the hash's own parameters); only the parameters are kept.
@@ -313,8 +323,10 @@ cp "$tmp/wrk.log" "$outdir/wrk.log"
 {
 	printf '{"date":"%s","command":"%s","nproc":%d,"cpu":"%s","kernel":"%s",' \
 		"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$cmdline (backends: $backends)" "$nproc_" "$cpu" "$(uname -r)"
+	printf '"loadavg_before":"%s","loadavg_after":"%s",' "$loadavg" "$(cut -d' ' -f1-3 /proc/loadavg)"
 	printf '"duration_s":%d,"warmup_s":%d,"wrk_threads":%d,"users":%d,"nginx_workers":"%s",' \
 		"$duration" "$warmup" "$threads" "$users" "$nginx_workers"
+	printf '"zhili":"%s",' "$zhili_version"
 	printf '"wrk":"%s","nginx":"%s","postgresql":"%s","commit":"%s","backends":{' \
 		"$(wrk --version 2>&1 | head -n 1 | cut -c1-40)" "$(nginx -v 2>&1 | sed 's/.*\///')" \
 		"${pg_version:-}" "$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -335,3 +347,9 @@ cp "$tmp/wrk.log" "$outdir/wrk.log"
 	printf ']}\n'
 } >"$meta"
 node "$here/report.mjs" "$meta" "$results" "$outdir/latest.json"
+
+# The transparency log: append, proofs over HTTP and offline verification (BENCH_LEDGER=0 skips;
+# BENCH_LEAVES sets the log's size, 10,000,000 by default).
+if [ "${BENCH_LEDGER:-1}" != 0 ]; then
+	bash "$here/ledger.sh" || problems+=("ledger benchmark failed")
+fi

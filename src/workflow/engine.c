@@ -186,6 +186,11 @@ open_step(struct zl_conn *c, struct zl_arena *a, struct zl_wf_instance *i,
 	}
 	if (st->assignee.kind != ZL_ASSIGN_USER) {
 		role = zl_wfs_role_id(c, st->assignee.role);
+		/* 本单位负责人: where the applicant's own unit has nobody in the role,
+		 * the nearest org above that has someone takes the step. */
+		if (st->assignee.kind != ZL_ASSIGN_ROLE_IN_ORG && role > 0)
+			for (int up = 0; org > 0 && up < 6 && zl_wfs_role_users(c, role, org, holders, 1) == 0; up++)
+				org = zl_wfs_parent_org(c, org);
 		if (org <= 0 || role <= 0)
 			return zl_err_set(err, ZL_ECONFLICT, NULL,
 			    "步骤「%s」找不到办理人：申请人没有所属机构，或角色、机构已停用 "
@@ -197,6 +202,7 @@ open_step(struct zl_conn *c, struct zl_arena *a, struct zl_wf_instance *i,
 		return rc;
 	t.instance_id = i->id;
 	t.step = st->id;
+	t.step_name = st->name;
 	t.created_at = now;
 	t.due_at = st->time_limit_days > 0 ?
 	    zl_cal_add_working_days(&cal, now, st->time_limit_days) : i->due_at;
@@ -429,7 +435,8 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 	case ZL_WF_TRANSFER:
 	case ZL_WF_ADD_SIGNER:
 		if (act->user_id <= 0 || zl_wfs_staff_ok(c, act->user_id) <= 0)
-			return zl_err_field(err, "user_id", "must be an active staff user");
+			return zl_err_field(err, "user_id",
+			    "must be an active staff user who may handle applications");
 		if (act->action == ZL_WF_ADD_SIGNER &&
 		    (rc = zl_wfs_step_all(c, i.id, t.step)) != 0)
 			return rc;

@@ -14,7 +14,7 @@
 	"paused_total, returned, escalated, created_at, finished_at, version"
 #define TCOLS "id, instance_id, step, COALESCE(org_id, 0), COALESCE(user_id, 0), " \
 	"COALESCE(role_id, 0), COALESCE(role_org, 0), mode, status, action, comment, " \
-	"created_at, due_at, done_at, COALESCE(done_by, 0), urged"
+	"created_at, due_at, done_at, COALESCE(done_by, 0), urged, step_name"
 
 static void
 bind_id(struct zl_stmt *s, int i, int64_t v)
@@ -247,8 +247,8 @@ int
 zl_wfs_task_insert(struct zl_conn *c, struct zl_wf_task *t)
 {
 	struct zl_stmt *s = zl_stmt_get(c, "INSERT INTO wf_tasks (instance_id, step, org_id, "
-	    "user_id, role_id, role_org, mode, status, created_at, due_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id");
+	    "user_id, role_id, role_org, mode, status, created_at, due_at, step_name) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id");
 	int rc;
 
 	if (s == NULL)
@@ -262,6 +262,7 @@ zl_wfs_task_insert(struct zl_conn *c, struct zl_wf_task *t)
 	zl_bind_text(s, 7, t->mode);
 	zl_bind_int(s, 8, t->created_at);
 	zl_bind_int(s, 9, t->due_at);
+	zl_bind_text(s, 10, t->step_name ? t->step_name : "");
 	if ((rc = zl_stmt_step(s)) == ZL_ROW)
 		t->id = zl_col_int(s, 0);
 	zl_stmt_reset(s);
@@ -288,6 +289,7 @@ task_row(struct zl_stmt *s, struct zl_arena *a, struct zl_wf_task *t)
 	t->done_at = zl_col_int(s, 13);
 	t->done_by = zl_col_int(s, 14);
 	t->urged = (int)zl_col_int(s, 15);
+	t->step_name = zl_arena_strdup(a, zl_col_text(s, 16));
 }
 
 int
@@ -406,8 +408,11 @@ zl_wfs_step_all(struct zl_conn *c, int64_t instance, const char *step)
 int
 zl_wfs_staff_ok(struct zl_conn *c, int64_t id)
 {
-	struct zl_stmt *s = zl_stmt_get(c, "SELECT count(*) FROM users WHERE id = ? "
-	    "AND status = 'active' AND kind = 'staff'");
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT count(*) FROM users u WHERE u.id = ? "
+	    "AND u.status = 'active' AND u.kind = 'staff' AND (u.is_admin = 1 OR EXISTS (SELECT 1 "
+	    "FROM user_roles ur JOIN roles r ON r.id = ur.role_id AND r.status = 'active' "
+	    "JOIN role_perms rp ON rp.role_id = ur.role_id WHERE ur.user_id = u.id "
+	    "AND rp.perm = 'application.handle'))");
 
 	if (s != NULL)
 		zl_bind_int(s, 1, id);
@@ -419,8 +424,8 @@ zl_wfs_overdue(struct zl_conn *c, struct zl_arena *a, int64_t now, struct zl_wf_
 {
 	struct zl_stmt *s = zl_stmt_get(c, "SELECT t.id, t.instance_id, t.step, COALESCE(t.org_id, 0), "
 	    "COALESCE(t.user_id, 0), COALESCE(t.role_id, 0), COALESCE(t.role_org, 0), t.mode, t.status, "
-	    "t.action, t.comment, t.created_at, t.due_at, t.done_at, COALESCE(t.done_by, 0), t.urged "
-	    "FROM wf_tasks t JOIN wf_instances i ON i.id = t.instance_id WHERE t.status = 'open' "
+	    "t.action, t.comment, t.created_at, t.due_at, t.done_at, COALESCE(t.done_by, 0), t.urged, "
+	    "t.step_name FROM wf_tasks t JOIN wf_instances i ON i.id = t.instance_id WHERE t.status = 'open' "
 	    "AND t.due_at < ? AND i.status = 'running' AND i.escalated = 0 ORDER BY t.id LIMIT 200");
 	int rc;
 

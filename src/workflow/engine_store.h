@@ -18,7 +18,7 @@ struct zl_wf_task {
 	int64_t		 id, instance_id, org_id, user_id, role_id, role_org;
 	int64_t		 created_at, due_at, done_at, done_by;
 	int		 urged;
-	const char	*step, *mode, *status, *action, *comment;
+	const char	*step, *mode, *status, *action, *comment, *step_name;
 };
 
 int	zl_wfs_def_insert(struct zl_conn *c, const char *code, const char *name,
@@ -54,7 +54,7 @@ int	zl_wfs_step_visited(struct zl_conn *c, int64_t instance, const char *step);
 int	zl_wfs_acted(struct zl_conn *c, int64_t instance);
 /* Make every open task of a step 会签 (the step waits for all of them). */
 int	zl_wfs_step_all(struct zl_conn *c, int64_t instance, const char *step);
-/* 1 if id is an active staff user. */
+/* 1 if id is an active staff user who may handle applications. */
 int	zl_wfs_staff_ok(struct zl_conn *c, int64_t id);
 /* Open tasks past due whose case is running and not yet escalated. */
 int	zl_wfs_overdue(struct zl_conn *c, struct zl_arena *a, int64_t now, struct zl_wf_task **out,

@@ -95,6 +95,7 @@ const MODULE_ROUTES = [
   // Ratings
   { method: 'GET', path: '/api/v1/public/rating-sets', access: 'public' },
   { method: 'POST', path: '/api/v1/applications/{id}/rating', access: 'self', body: true },
+  { method: 'GET', path: '/api/v1/rectifications/{id}', access: 'staff' },
   { method: 'POST', path: '/api/v1/rectifications/{id}/followup', access: 'application.handle', body: true },
   { method: 'GET', path: '/api/v1/public/ratings/summary', access: 'public' },
   // Working-day calendar

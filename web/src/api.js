@@ -77,16 +77,23 @@ export function fieldErrors(err) {
 }
 
 /**
- * request('GET', '/orgs', { query, body, version, quiet })
+ * request('GET', '/orgs', { query, body, version, quiet, headers, raw })
  * quiet: do not show the error and do not redirect on 401 (caller handles it).
+ * headers: extra request headers (Idempotency-Key); raw: a File/Blob sent as the body.
  */
 export async function request(method, path, opts = {}) {
-  const headers = { Accept: 'application/json' }
+  const headers = { Accept: 'application/json', ...(opts.headers || {}) }
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
   if (UNSAFE.has(method)) {
     if (csrfToken) headers['X-CSRF-Token'] = csrfToken
-    headers['Content-Type'] = 'application/json'
-    init.body = JSON.stringify(opts.body || {})
+    if (opts.raw) {
+      // A file as the body itself (uploads): its own type, no JSON.
+      headers['Content-Type'] = opts.raw.type || 'application/octet-stream'
+      init.body = opts.raw
+    } else {
+      headers['Content-Type'] = 'application/json'
+      init.body = JSON.stringify(opts.body || {})
+    }
   }
   if (method === 'PATCH' && opts.version !== undefined) headers['If-Match'] = `"${opts.version}"`
   let res
@@ -116,6 +123,8 @@ export const api = {
   post: (path, body, opts) => request('POST', path, { ...opts, body }),
   patch: (path, body, version, opts) => request('PATCH', path, { ...opts, body, version }),
   del: (path, opts) => request('DELETE', path, opts),
+  // POST /uploads with the file as the body → {digest, size, mime}
+  upload: (file, opts) => request('POST', '/uploads', { ...opts, raw: file }),
 }
 
 // Follows next_cursor until the list ends or `max` items are read.

@@ -8,6 +8,9 @@ const EN = {
   'org.read': 'View orgs', 'org.write': 'Manage orgs', 'user.read': 'View users', 'user.write': 'Manage users',
   'role.read': 'View roles', 'role.write': 'Manage roles', 'token.read': 'View API tokens',
   'token.write': 'Manage API tokens', 'audit.read': 'View audit logs',
+  'catalog.read': 'View the service catalog', 'catalog.write': 'Manage the service catalog',
+  'application.read': 'View applications', 'application.handle': 'Handle applications',
+  'calendar.write': 'Edit the working-day calendar', 'kpi.read': 'View service figures',
 }
 
 export function usePermissions() {

@@ -10,6 +10,11 @@ const P = (name) => portalViews[`./views/portal/${name}.vue`]
 // meta.perm: permission needed to open the page (and to show it in the menu).
 export const consolePages = [
   { path: '', name: 'dashboard', component: C('Dashboard'), meta: { icon: 'House' } },
+  { path: 'tasks', name: 'tasks', component: C('Tasks'), meta: { perm: 'application.handle', icon: 'Bell' } },
+  { path: 'overdue', name: 'overdue', component: C('Overdue'), meta: { perm: 'application.read', icon: 'AlarmClock' } },
+  { path: 'applications', name: 'applications', component: C('Applications'), meta: { perm: 'application.read', icon: 'Files' } },
+  { path: 'apply', name: 'apply', component: C('Apply'), meta: { icon: 'Promotion' } },
+  { path: 'items', name: 'items', component: C('Items'), meta: { perm: 'catalog.read', icon: 'Collection' } },
   { path: 'orgs', name: 'orgs', component: C('Orgs'), meta: { perm: 'org.read', icon: 'OfficeBuilding' } },
   { path: 'users', name: 'users', component: C('Users'), meta: { perm: 'user.read', icon: 'User' } },
   { path: 'roles', name: 'roles', component: C('Roles'), meta: { perm: 'role.read', icon: 'Lock' } },
@@ -30,6 +35,13 @@ const routes = [
       { path: 'portal/login', name: 'portal-login', component: P('Login') },
       { path: 'portal/register', name: 'portal-register', component: P('Register') },
       { path: 'portal/ledger', name: 'portal-ledger', component: P('Ledger') },
+      { path: 'portal/items', name: 'portal-items', component: P('Items') },
+      { path: 'portal/items/:id(\\d+)', name: 'portal-item', component: P('Item') },
+      { path: 'portal/track', name: 'portal-track', component: P('Track') },
+      { path: 'portal/ratings', name: 'portal-ratings', component: P('Ratings') },
+      { path: 'portal/apply/:itemId(\\d+)', name: 'portal-apply', component: P('Apply'), meta: { auth: 'any' } },
+      { path: 'portal/mine/applications', name: 'portal-apps', component: P('MyApps'), meta: { auth: 'any' } },
+      { path: 'portal/mine/applications/:id(\\d+)', name: 'portal-app', component: P('MyApp'), meta: { auth: 'any' } },
       { path: 'portal/me', name: 'portal-me', component: P('Mine'), meta: { auth: 'any' } },
       { path: 'portal/sessions', name: 'portal-sessions', component: C('Sessions'), meta: { auth: 'any' } },
       { path: 'portal/password', name: 'portal-password', component: C('Password'), meta: { auth: 'any' } },
@@ -45,6 +57,9 @@ const routes = [
       ...consolePages,
       // A record's leaves in the log (not in the menu; the record's own read permission is checked by the API).
       { path: 'ledger/:entity(org|user|role|token)/:id(\\d+)', name: 'ledger-record', component: C('RecordLedger'), meta: { menu: '/console/ledger' } },
+      // Applying for one item, and one application (own, handled or in scope; the API decides).
+      { path: 'apply/:itemId(\\d+)', name: 'apply-item', component: C('ApplyItem'), meta: { menu: '/console/apply' } },
+      { path: 'applications/:id(\\d+)', name: 'application', component: C('Application'), meta: { menu: '/console/applications' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

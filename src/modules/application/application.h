@@ -90,6 +90,8 @@ int	zl_app_store_list(struct zl_conn *c, struct zl_arena *a, const struct zl_sco
 int	zl_app_store_handler(struct zl_conn *c, int64_t instance, int64_t user, int64_t org);
 /* The case's history rows and open tasks as JSON (new references). */
 json_t	*zl_app_store_history(struct zl_conn *c, struct zl_arena *a, int64_t instance);
+/* The case's rating {overall, level, created_at, rectification_id}, or null (new). */
+json_t	*zl_app_store_rating(struct zl_conn *c, int64_t id);
 json_t	*zl_app_store_open_tasks(struct zl_conn *c, struct zl_arena *a, int64_t instance);
 
 #endif

@@ -85,6 +85,7 @@ handle_get(struct zl_req *r)
 	    zl_app_store_history(r->db, &r->arena, ap->instance_id) : json_array());
 	json_object_set_new(j, "tasks", ap->instance_id ?
 	    zl_app_store_open_tasks(r->db, &r->arena, ap->instance_id) : json_array());
+	json_object_set_new(j, "rating", zl_app_store_rating(r->db, ap->id));
 	if (ap->instance_id && zl_app_case(r->db, &r->arena, ap->instance_id, &c) == 0)
 		json_object_set_new(j, "case", c);	/* the process as drawn and where it stands */
 	return zl_reply_json(r, 200, j);

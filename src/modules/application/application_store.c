@@ -299,3 +299,23 @@ zl_app_store_leaf(struct zl_conn *c, struct zl_arena *a, int64_t id, int64_t *le
 	zl_stmt_reset(s);
 	return rc == ZL_ROW ? 0 : rc == ZL_DONE ? ZL_ENOTFOUND : rc;
 }
+
+json_t *
+zl_app_store_rating(struct zl_conn *c, int64_t id)
+{
+	static const char *const levels[6] = { "", "非常不满意", "不满意", "基本满意", "满意", "非常满意" };
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT overall, created_at, COALESCE(rectification_id, 0) "
+	    "FROM ratings WHERE application_id = ?");
+	json_t *j = json_null();
+	int64_t o;
+
+	if (s == NULL)
+		return j;
+	zl_bind_int(s, 1, id);
+	if (zl_stmt_step(s) == ZL_ROW && (o = zl_col_int(s, 0)) >= 1 && o <= 5)
+		j = json_pack("{s:I,s:s,s:o,s:o}", "overall", (json_int_t)o, "level", levels[o],
+		    "created_at", zl_json_time(zl_col_int(s, 1)), "rectification_id",
+		    zl_col_int(s, 2) ? json_integer(zl_col_int(s, 2)) : json_null());
+	zl_stmt_reset(s);
+	return j;
+}

@@ -7,6 +7,8 @@
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/req.h"
+#include "modules/application/application.h"
+#include "modules/org/org.h"
 #include "modules/rating/rating.h"
 #include "modules/rating/rating_store.h"
 
@@ -64,6 +66,28 @@ handle_followup(struct zl_req *r)
 	return zl_reply_json(r, 200, out);
 }
 
+/* A rectification case with its rating and application: staff with
+ * application.read over its org, or a handler of its case. */
+static int
+handle_rectification(struct zl_req *r)
+{
+	struct zl_scope	 s;
+	struct zl_org	 o;
+	json_t		*out = NULL;
+	int64_t		 id, org, inst;
+	int		 rc;
+
+	if ((rc = zl_req_id(r, 0, &id)) != 0 ||
+	    (rc = zl_rectify_store_detail(r->db, &r->arena, id, &out, &org, &inst)) != 0)
+		return rc;
+	zl_json_own(&r->arena, out);
+	zl_scope_for(r->who, ZL_P_APP_READ, &s);
+	if (!(zl_org_store_get(r->db, &r->arena, org, &o) == 0 && zl_scope_covers(&s, org, o.path, -1)) &&
+	    !(inst && zl_app_store_handler(r->db, inst, r->who->user_id, r->who->org_id) == 1))
+		return ZL_ENOTFOUND;
+	return zl_reply_json(r, 200, json_incref(out));
+}
+
 /* {items:[{id,name,count,average,satisfaction_rate}]} best first. */
 static int
 handle_summary(struct zl_req *r)
@@ -113,6 +137,7 @@ handle_set(struct zl_req *r)
 const struct zl_route zl_rating_routes[] = {
 	{ ZL_GET, "/api/v1/public/rating-sets", handle_set, ZL_ROUTE_PUBLIC },
 	{ ZL_POST, "/api/v1/applications/{id}/rating", handle_rate, ZL_ROUTE_USER },
+	{ ZL_GET, "/api/v1/rectifications/{id}", handle_rectification, ZL_ROUTE_STAFF },
 	{ ZL_POST, "/api/v1/rectifications/{id}/followup", handle_followup, ZL_P_APP_HANDLE },
 	{ ZL_GET, "/api/v1/public/ratings/summary", handle_summary, ZL_ROUTE_PUBLIC },
 	{ 0 }

@@ -161,3 +161,38 @@ zl_rating_store_summary(struct zl_conn *c, struct zl_arena *a, int by_org, json_
 	*out = items;
 	return rc < 0 ? rc : 0;
 }
+
+int
+zl_rectify_store_detail(struct zl_conn *c, struct zl_arena *a, int64_t id, json_t **out,
+    int64_t *org_id, int64_t *instance_id)
+{
+	struct zl_stmt *s = zl_stmt_get(c, "SELECT rf.id, rf.status, rf.followup, rf.followup_at, "
+	    "rf.reply, rf.due_at, rf.created_at, rf.closed_at, rf.org_id, COALESCE(rf.instance_id, 0), "
+	    "r.overall, r.scores, r.tags, r.comment, ap.id, ap.code, COALESCE(si.name, '') "
+	    "FROM rectifications rf JOIN ratings r ON r.id = rf.rating_id JOIN applications ap ON "
+	    "ap.id = r.application_id LEFT JOIN service_items si ON si.id = ap.item_id WHERE rf.id = ?");
+	int rc;
+
+	(void)a;
+	if (s == NULL)
+		return ZL_EDB;
+	zl_bind_int(s, 1, id);
+	if ((rc = zl_stmt_step(s)) == ZL_ROW) {
+		*org_id = zl_col_int(s, 8);
+		*instance_id = zl_col_int(s, 9);
+		*out = json_pack("{s:I,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:I,s:{s:I,s:o,s:o,s:s},"
+		    "s:{s:I,s:s,s:s}}",
+		    "id", (json_int_t)zl_col_int(s, 0), "status", zl_col_text(s, 1),
+		    "followup", zl_col_text(s, 2), "followup_at", zl_json_time(zl_col_int(s, 3)),
+		    "reply", zl_col_text(s, 4), "due_at", zl_json_time(zl_col_int(s, 5)),
+		    "created_at", zl_json_time(zl_col_int(s, 6)),
+		    "closed_at", zl_json_time(zl_col_int(s, 7)), "org_id", (json_int_t)*org_id,
+		    "rating", "overall", (json_int_t)zl_col_int(s, 10),
+		    "scores", json_loads(zl_col_text(s, 11), 0, NULL),
+		    "tags", json_loads(zl_col_text(s, 12), 0, NULL), "comment", zl_col_text(s, 13),
+		    "application", "id", (json_int_t)zl_col_int(s, 14), "code", zl_col_text(s, 15),
+		    "item_name", zl_col_text(s, 16));
+	}
+	zl_stmt_reset(s);
+	return rc == ZL_ROW ? (*out ? 0 : ZL_EDB) : rc == ZL_DONE ? ZL_ENOTFOUND : rc;
+}

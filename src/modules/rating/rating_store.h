@@ -25,6 +25,10 @@ int	zl_rectify_store_insert(struct zl_conn *c, struct zl_rectify_row *r);
 int	zl_rectify_store_get(struct zl_conn *c, struct zl_arena *a, int64_t id,
 	    struct zl_rectify_row *r);
 int	zl_rectify_store_update(struct zl_conn *c, const struct zl_rectify_row *r);
+/* A rectification with its rating and application, as JSON (new), and
+ * its org and case for the access check. */
+int	zl_rectify_store_detail(struct zl_conn *c, struct zl_arena *a, int64_t id, json_t **out,
+	    int64_t *org_id, int64_t *instance_id);
 int	zl_rating_store_summary(struct zl_conn *c, struct zl_arena *a, int by_org, json_t **out);
 
 #endif

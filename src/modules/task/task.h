@@ -12,7 +12,9 @@ struct zl_scope; struct zl_wf_act;
 
 struct zl_task_row {
 	int64_t		 id, instance_id, subject_id, org_id, created_at, due_at, done_at, urged;
+	int64_t		 handler_org;
 	const char	*step, *status, *action, *subject, *code, *item_name, *applicant_name;
+	const char	*step_name, *handler_org_name;
 };
 
 struct zl_task_filter {

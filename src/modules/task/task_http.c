@@ -19,11 +19,12 @@ task_json(const struct zl_task_row *t, const struct zl_calendar *cal, int64_t no
 	double remaining = t->due_at > now ? zl_cal_working_days_between(cal, now, t->due_at) :
 	    -zl_cal_working_days_between(cal, t->due_at, now);
 
-	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:f,s:b,s:I}",
+	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:f,s:b,s:I}",
 	    "id", (json_int_t)t->id, "instance_id", (json_int_t)t->instance_id,
 	    "subject", t->subject, "subject_id", (json_int_t)t->subject_id,
 	    "code", t->code, "item_name", t->item_name, "applicant_name", t->applicant_name,
-	    "step", t->step, "status", t->status,
+	    "step", t->step, "step_name", t->step_name, "org_id", (json_int_t)t->handler_org,
+	    "org_name", t->handler_org_name, "status", t->status,
 	    "created_at", zl_json_time(t->created_at), "due_at", zl_json_time(t->due_at),
 	    "done_at", zl_json_time(t->done_at), "remaining_working_days", remaining,
 	    "overdue", t->due_at < now && strcmp(t->status, "open") == 0,

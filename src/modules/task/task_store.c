@@ -11,8 +11,10 @@
 
 #define COLS "t.id, t.instance_id, i.subject_id, COALESCE(t.org_id, 0), t.created_at, t.due_at, " \
 	"t.done_at, t.urged, t.step, t.status, t.action, i.subject, COALESCE(ap.code, ''), " \
-	"COALESCE(si.name, ''), COALESCE(u.display_name, '')"
+	"COALESCE(si.name, ''), COALESCE(u.display_name, ''), t.step_name, " \
+	"COALESCE(COALESCE(t.role_org, t.org_id), 0), COALESCE(og.name, '')"
 #define FROM " FROM wf_tasks t JOIN wf_instances i ON i.id = t.instance_id " \
+	"LEFT JOIN orgs og ON og.id = COALESCE(t.role_org, t.org_id) " \
 	"LEFT JOIN applications ap ON i.subject = 'application' AND ap.id = i.subject_id " \
 	"LEFT JOIN service_items si ON si.id = ap.item_id LEFT JOIN users u ON u.id = i.applicant_id"
 
@@ -40,25 +42,31 @@ rows(struct zl_stmt *s, struct zl_arena *a, int limit, struct zl_task_row **out,
 		t->code = zl_arena_strdup(a, zl_col_text(s, 12));
 		t->item_name = zl_arena_strdup(a, zl_col_text(s, 13));
 		t->applicant_name = zl_arena_strdup(a, zl_col_text(s, 14));
+		t->step_name = zl_arena_strdup(a, zl_col_text(s, 15));
+		t->handler_org = zl_col_int(s, 16);
+		t->handler_org_name = zl_arena_strdup(a, zl_col_text(s, 17));
 	}
 	zl_stmt_reset(s);
 	return rc < 0 ? rc : 0;
 }
 
-/* Keyset paging over (due_at, id) so the order by remaining time holds. */
+/* Keyset paging over (time, id): open tasks by remaining time, soonest
+ * first; done tasks newest first. */
 static void
 page(struct zl_sql *q, const struct zl_task_filter *f, const char *time_col)
 {
-	char buf[160];
+	const char *cmp = f->done ? "<" : ">", *dir = f->done ? " DESC" : "";
+	char buf[200];
 
 	if (f->after_id > 0) {
-		snprintf(buf, sizeof(buf), " AND (%s > ? OR (%s = ? AND t.id > ?))", time_col, time_col);
+		snprintf(buf, sizeof(buf), " AND (%s %s ? OR (%s = ? AND t.id %s ?))", time_col, cmp,
+		    time_col, cmp);
 		zl_sql_add(q, buf);
 		zl_sql_int(q, f->after_due);
 		zl_sql_int(q, f->after_due);
 		zl_sql_int(q, f->after_id);
 	}
-	snprintf(buf, sizeof(buf), " ORDER BY %s, t.id LIMIT ?", time_col);
+	snprintf(buf, sizeof(buf), " ORDER BY %s%s, t.id%s LIMIT ?", time_col, dir, dir);
 	zl_sql_add(q, buf);
 	zl_sql_int(q, f->limit + 1);
 }
