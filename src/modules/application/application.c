@@ -68,10 +68,9 @@ zl_app_json(const struct zl_application *ap, int full)
 }
 
 /* The audited form: ids and a digest of the form data, never the data itself
- * (it holds personal data; the log must not). */
-static int
-audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
-    const struct zl_application *ap, const char *action)
+ * (it holds personal data; the log must not).  A new reference. */
+json_t *
+zl_app_record_json(struct zl_arena *a, const struct zl_application *ap)
 {
 	char *canon = ap->data ? zl_json_canonical(a, ap->data) : zl_arena_strdup(a, "{}");
 	json_t *j = json_pack("{s:I,s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:I,s:I,s:I}",
@@ -84,7 +83,15 @@ audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 
 	zl_sha256_hex(canon, strlen(canon), digest);
 	json_object_set_new(j, "data_sha256", json_string(digest));
-	return zl_audit(c, a, who, "application", ap->id, ap->org_id, action, zl_json_own(a, j));
+	return j;
+}
+
+static int
+audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
+    const struct zl_application *ap, const char *action)
+{
+	return zl_audit(c, a, who, "application", ap->id, ap->org_id, action,
+	    zl_json_own(a, zl_app_record_json(a, ap)));
 }
 
 static int

@@ -59,6 +59,8 @@ int	zl_app_list(struct zl_conn *c, struct zl_arena *a, const struct zl_principal
 int	zl_app_sync(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	    const struct zl_wf_result *res);
 json_t	*zl_app_json(const struct zl_application *ap, int full);
+/* What the audit trail and the log digest (new reference). */
+json_t	*zl_app_record_json(struct zl_arena *a, const struct zl_application *ap);
 /* {process (the definition), step, status, due_at, returned} of a case (new). */
 int	zl_app_case(struct zl_conn *c, struct zl_arena *a, int64_t instance, json_t **out);
 

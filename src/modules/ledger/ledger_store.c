@@ -15,6 +15,8 @@ static const struct { const char *entity, *sql; } record_ids[] = {
 	{ "user", "SELECT id, COALESCE(leaf_index, -1) FROM users ORDER BY id" },
 	{ "role", "SELECT id, COALESCE(leaf_index, -1) FROM roles ORDER BY id" },
 	{ "token", "SELECT id, COALESCE(leaf_index, -1) FROM api_tokens ORDER BY id" },
+	{ "item", "SELECT id, COALESCE(leaf_index, -1) FROM service_items ORDER BY id" },
+	{ "application", "SELECT id, COALESCE(leaf_index, -1) FROM applications ORDER BY id" },
 };
 
 static void

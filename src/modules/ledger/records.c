@@ -7,6 +7,8 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "modules/ledger/ledger.h"
+#include "modules/application/application.h"
+#include "modules/catalog/catalog.h"
 #include "modules/org/org.h"
 #include "modules/role/role.h"
 #include "modules/token/token.h"
@@ -74,11 +76,47 @@ load_token(struct zl_conn *c, struct zl_arena *a, int64_t id, json_t **j,
 	return 0;
 }
 
+static int
+load_item(struct zl_conn *c, struct zl_arena *a, int64_t id, json_t **j,
+    int64_t *org, const char **path)
+{
+	struct zl_item *it = zl_arena_alloc(a, sizeof(*it));
+	struct zl_org o;
+	int rc;
+
+	if ((rc = zl_item_store_get(c, a, id, it)) != 0 ||
+	    (rc = zl_org_store_get(c, a, it->org_id, &o)) != 0)
+		return rc;
+	*j = zl_json_own(a, zl_item_json(it, 0));
+	*org = it->org_id;
+	*path = o.path;
+	return 0;
+}
+
+static int
+load_application(struct zl_conn *c, struct zl_arena *a, int64_t id, json_t **j,
+    int64_t *org, const char **path)
+{
+	struct zl_application ap;
+	struct zl_org o;
+	int rc;
+
+	if ((rc = zl_app_store_get(c, a, id, NULL, &ap)) != 0 ||
+	    (rc = zl_org_store_get(c, a, ap.org_id, &o)) != 0)
+		return rc;
+	*j = zl_json_own(a, zl_app_record_json(a, &ap));
+	*org = ap.org_id;
+	*path = o.path;
+	return 0;
+}
+
 const struct zl_record_kind zl_record_kinds[] = {
 	{ "org", ZL_P_ORG_READ, load_org },
 	{ "user", ZL_P_USER_READ, load_user },
 	{ "role", ZL_P_ROLE_READ, load_role },
 	{ "token", ZL_P_TOKEN_READ, load_token },
+	{ "item", ZL_P_CATALOG_READ, load_item },
+	{ "application", ZL_P_APP_READ, load_application },
 	{ NULL },
 };
 
