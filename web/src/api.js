@@ -122,6 +122,7 @@ export const api = {
   get: (path, query, opts) => request('GET', path, { ...opts, query }),
   post: (path, body, opts) => request('POST', path, { ...opts, body }),
   patch: (path, body, version, opts) => request('PATCH', path, { ...opts, body, version }),
+  put: (path, body, opts) => request('PUT', path, { ...opts, body }),
   del: (path, opts) => request('DELETE', path, opts),
   // POST /uploads with the file as the body → {digest, size, mime}
   upload: (file, opts) => request('POST', '/uploads', { ...opts, raw: file }),

@@ -14,6 +14,8 @@ export const consolePages = [
   { path: 'overdue', name: 'overdue', component: C('Overdue'), meta: { perm: 'application.read', icon: 'AlarmClock' } },
   { path: 'applications', name: 'applications', component: C('Applications'), meta: { perm: 'application.read', icon: 'Files' } },
   { path: 'apply', name: 'apply', component: C('Apply'), meta: { icon: 'Promotion' } },
+  { path: 'kpi', name: 'kpi', component: C('Kpi'), meta: { perm: 'kpi.read', icon: 'DataAnalysis' } },
+  { path: 'calendar', name: 'calendar', component: C('Calendar'), meta: { icon: 'Calendar' } },
   { path: 'items', name: 'items', component: C('Items'), meta: { perm: 'catalog.read', icon: 'Collection' } },
   { path: 'orgs', name: 'orgs', component: C('Orgs'), meta: { perm: 'org.read', icon: 'OfficeBuilding' } },
   { path: 'users', name: 'users', component: C('Users'), meta: { perm: 'user.read', icon: 'User' } },

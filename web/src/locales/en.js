@@ -38,7 +38,7 @@ export default {
   menu: {
     dashboard: 'Home', orgs: 'Organisations', users: 'Users', roles: 'Roles', tokens: 'API tokens',
     audit: 'Audit log', logins: 'Login log', sessions: 'My sessions', password: 'Change password', ledger: 'Transparency log',
-    tasks: 'Inbox', overdue: 'Overdue cases', applications: 'Applications', apply: 'Apply', items: 'Service catalog',
+    tasks: 'Inbox', overdue: 'Overdue cases', applications: 'Applications', apply: 'Apply', items: 'Service catalog', kpi: 'Service performance', calendar: 'Working calendar',
   },
   login: {
     title: 'Staff sign-in', subtitle: 'Console', username: 'Username', password: 'Password', submit: 'Sign in',
@@ -157,6 +157,7 @@ export default {
     },
   },
   hall: {
+    resultPdf: 'Download the result document (PDF)', resultPdfHint: 'Its QR code opens the public check of its log entry.',
     title: 'Service hall', subtitle: 'Standard service guides, online applications and progress tracking: one visit at most', searchPh: 'Search by item name or code',
     noItems: 'No items found', guide: 'Guide', applyOnline: 'Apply online', apply: 'Apply', viewGuide: 'View the guide',
     zeroVisits: 'No visit needed', visitsN: '{n} visit(s) on site', workdays: 'working days', days: '{n} working days', immediate: 'Immediate',
@@ -264,6 +265,49 @@ export default {
       example: 'Example',
       confirm: { publish: 'Publish {name}? Anyone it is meant for can apply then.', withdraw: 'Withdraw {name}? Nobody can apply for it then.' },
       done: { publish: 'Published', withdraw: 'Withdrawn' },
+    },
+  },
+  kpi: {
+    title: 'Service performance', hint: 'Applications in your data scope by submission date; rates over finished cases (on time, first time), all cases (online) or ratings (satisfaction).',
+    byItem: 'By item', byOrg: 'By org', item: 'Item', org: 'Organisation', table: 'All figures', empty: 'No applications in this period',
+    chartStatus: 'Applications by status', chartRates: 'On time / first time / satisfaction',
+    totalSub: '{done} finished, {running} open', ofFinished: 'of {n} finished', ofAll: 'of {n}', ofRatings: '{n} ratings',
+    times: 'trips', workdays: 'working days',
+    f: {
+      total: 'Applications', on_time_rate: 'On time', first_time_rate: 'First time right', online_rate: 'Online',
+      visits_saved: 'Trips saved', satisfaction_rate: 'Satisfied', days: 'Mean handling time', meanDays: 'Mean (working days)',
+      p90Days: 'P90 (working days)', ratings: 'Ratings',
+    },
+    s: { total: 'Total', running: 'Running', supplement: 'Supplement', approved: 'Approved', rejected: 'Rejected', withdrawn: 'Withdrawn' },
+  },
+  calendar: {
+    title: 'Working calendar', hint: 'Public holidays (off) and weekend days worked (work); deadlines are counted with them.',
+    hintEdit: 'Click a day: weekday ↔ off (holiday), weekend ↔ work (make-up day); then save.',
+    year: '{y}', month: 'Month {m}', workingDays: 'Working days', unsaved: '(not saved)',
+    off: 'Off', on: 'Work', counts: '{holiday} days off · {workday} days worked',
+    week: ['M', 'T', 'W', 'T', 'F', 'S', 'S'],
+    kind: { normal: 'normal', holiday: 'holiday', workday: 'make-up working day' },
+  },
+  entry: {
+    title: 'Checking log entry #{index}', checking: 'Checking in your browser…', missing: 'Log entry #{index} does not exist (yet).',
+    action: 'Action', time: 'Logged at', entity: 'Object', entityId: 'Object ID', digest: 'Record digest', checkpoint: 'Checkpoint',
+    cpText: 'size {size}, signed {time}, root',
+    res: {
+      verified: 'Verified: leaf #{index} is in the log, included in the signed checkpoint of size {size}.',
+      failed: 'Not verified: a check failed for leaf #{index}, see the red line below.',
+      pending: 'Leaf #{index} was written after the newest checkpoint and cannot be checked yet. Reload in a few seconds.',
+      unsupported: 'This log uses SM3, which browsers cannot check; use the zhili tlog command line.',
+    },
+    step: {
+      leafIndex_ok: 'The leaf text names index {index}, the entry asked for.',
+      leafIndex_fail: 'The leaf text does not name index {index}.',
+    },
+    entities: { application: 'application', org: 'organisation', user: 'user', role: 'role', token: 'API token', item: 'service item', upload: 'file', calendar: 'calendar', rating: 'rating' },
+    actions: {
+      create: 'created', update: 'updated', delete: 'deleted', disable: 'disabled', enable: 'enabled', submit: 'submitted',
+      approve: 'approved', reject: 'rejected', return: 'returned for supplement', resubmit: 'resubmitted', withdraw: 'withdrawn',
+      finish: 'finished', rate: 'rated', publish: 'published', upload: 'uploaded', submitted: 'submitted',
+      approved: 'approved (finished)', rejected: 'rejected (finished)', withdrawn: 'withdrawn', returned: 'returned for supplement', resubmitted: 'resubmitted', rated: 'rated',
     },
   },
   portal: {

@@ -35,7 +35,7 @@ export default {
   menu: {
     dashboard: '首页', orgs: '组织机构', users: '用户管理', roles: '角色管理', tokens: 'API 令牌',
     audit: '审计日志', logins: '登录日志', sessions: '我的会话', password: '修改密码', ledger: '可信存证',
-    tasks: '待办 / 已办', overdue: '超期督办', applications: '办件', apply: '办事', items: '事项管理',
+    tasks: '待办 / 已办', overdue: '超期督办', applications: '办件', apply: '办事', items: '事项管理', kpi: '服务效能', calendar: '工作日历',
   },
   login: {
     title: '工作人员登录', subtitle: '管理控制台', username: '用户名', password: '密码', submit: '登录',
@@ -146,6 +146,7 @@ export default {
     },
   },
   hall: {
+    resultPdf: '下载结果文书 (PDF)', resultPdfHint: '文书上的二维码可在门户验证其存证。',
     title: '办事大厅', subtitle: '标准化办事指南，在线申请、进度可查，最多跑一次', searchPh: '搜索事项名称或编码',
     noItems: '没有找到事项', guide: '办事指南', applyOnline: '在线申请', apply: '办理', viewGuide: '查看办事指南',
     zeroVisits: '一次不用跑', visitsN: '到现场 {n} 次', workdays: '个工作日', days: '{n} 个工作日', immediate: '即办',
@@ -253,6 +254,49 @@ export default {
       example: '示例',
       confirm: { publish: '确定发布「{name}」吗？发布后公众即可申请。', withdraw: '确定撤回「{name}」吗？撤回后不能再申请。' },
       done: { publish: '已发布', withdraw: '已撤回' },
+    },
+  },
+  kpi: {
+    title: '服务效能', hint: '按申请提交时间统计本人数据范围内的办件；比率以已办结件（按时、一次办结）、全部办件（网办）或评价（满意）为基数。',
+    byItem: '按事项', byOrg: '按机构', item: '事项', org: '机构', table: '各项指标', empty: '所选期间没有办件',
+    chartStatus: '办件量（按状态）', chartRates: '按时办结率 / 一次办结率 / 满意率',
+    totalSub: '已办结 {done}，在办 {running}', ofFinished: '已办结 {n} 件', ofAll: '共 {n} 件', ofRatings: '{n} 条评价',
+    times: '次', workdays: '工作日',
+    f: {
+      total: '办件量', on_time_rate: '按时办结率', first_time_rate: '一次办结率', online_rate: '网办率',
+      visits_saved: '少跑腿次数', satisfaction_rate: '满意率', days: '平均办理时长', meanDays: '平均时长（工作日）',
+      p90Days: 'P90 时长（工作日）', ratings: '评价数',
+    },
+    s: { total: '合计', running: '办理中', supplement: '待补正', approved: '准予办理', rejected: '不予批准', withdrawn: '已撤回' },
+  },
+  calendar: {
+    title: '工作日历', hint: '法定节假日（休）与调休上班日（班），办理时限按此计算。',
+    hintEdit: '点击日期切换：工作日 ↔ 休（放假），周末 ↔ 班（调休上班）；修改后请保存。',
+    year: '{y} 年', month: '{m} 月', workingDays: '全年工作日', unsaved: '（未保存）',
+    off: '休', on: '班', counts: '休 {holiday} 天 · 班 {workday} 天',
+    week: ['一', '二', '三', '四', '五', '六', '日'],
+    kind: { normal: '正常', holiday: '放假', workday: '调休上班' },
+  },
+  entry: {
+    title: '存证条目 #{index} 的验证', checking: '正在浏览器中验证…', missing: '第 {index} 号存证条目不存在（日志中还没有这一条）。',
+    action: '操作', time: '记入时间', entity: '对象', entityId: '对象 ID', digest: '记录摘要', checkpoint: '所用检查点',
+    cpText: '大小 {size}，签发于 {time}，根哈希',
+    res: {
+      verified: '验证通过：第 {index} 号叶子确实记入了日志，包含在大小为 {size} 的已签名检查点中。',
+      failed: '验证未通过：第 {index} 号叶子有检查项不成立，见下列标红的一项。',
+      pending: '第 {index} 号叶子写入于最新检查点之后，暂时无法验证。检查点通常在数秒内生成，请稍后刷新本页。',
+      unsupported: '本日志使用国密算法（SM3），浏览器无法验证，请使用命令行工具 zhili tlog 验证。',
+    },
+    step: {
+      leafIndex_ok: '叶子内容中的序号为 {index}，与所查条目一致。',
+      leafIndex_fail: '叶子内容中的序号与所查条目 {index} 不一致。',
+    },
+    entities: { application: '办件', org: '机构', user: '用户', role: '角色', token: 'API 令牌', item: '事项', upload: '文件', calendar: '工作日历', rating: '评价' },
+    actions: {
+      create: '创建', update: '修改', delete: '删除', disable: '停用', enable: '启用', submit: '提交申请',
+      approve: '批准', reject: '不予批准', return: '退回补正', resubmit: '补正后重新提交', withdraw: '撤回',
+      finish: '办结', rate: '评价', publish: '发布', upload: '上传', submitted: '提交申请',
+      approved: '准予办理（办结）', rejected: '不予批准（办结）', withdrawn: '撤回', returned: '退回补正', resubmitted: '补正后重新提交', rated: '评价',
     },
   },
   portal: {
