@@ -55,6 +55,15 @@ for tool in wrk nginx curl node timeout; do
 done
 [ -x "$zhili" ] || die "$zhili not found: run 'make' first"
 
+# Two benchmarks at once on one machine measure each other: wait for any other run to finish.
+if command -v flock >/dev/null; then
+	exec 9>"${TMPDIR:-/tmp}/zhili-bench.lock"
+	if ! flock -n 9; then
+		say "another bench run holds ${TMPDIR:-/tmp}/zhili-bench.lock: waiting (at most 30 min)"
+		flock -w 1800 9 || die "still locked after 30 min"
+	fi
+fi
+
 # ---------------------------------------------------------------- temporary world and cleanup
 tmp=$(mktemp -d /tmp/zhili-bench.XXXXXX)
 chmod 755 "$tmp"                  # the postgres user must traverse it
@@ -120,9 +129,26 @@ wait_http() {
 }
 proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
+# The machine is often shared: count, for each measured run, the CPU that went to anything else
+# than wrk and the servers under test (and their children), so that a disturbed figure says so.
+# cpu_total: "busy total" jiffies of the whole machine (steal counts as busy: it is lost too).
+cpu_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat; }
+# tree_cpu PID…: jiffies used by these processes and all their descendants, live or reaped.
+tree_cpu() {
+	# (cat fails for a process that ends meanwhile: not an error here)
+	{ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v roots="$*" '
+	{ pid = $1; line = $0; sub(/^.*\) /, "", line); split(line, f, " ")
+	  ppid[pid] = f[2]; cpu[pid] = f[12] + f[13] + f[14] + f[15] }
+	END { n = split(roots, r, " "); for (i = 1; i <= n; i++) mark[r[i]] = 1
+	      do { more = 0; for (p in ppid) if (!(p in mark) && (ppid[p] in mark)) { mark[p] = 1; more = 1 } } while (more)
+	      s = 0; for (p in mark) s += cpu[p]; print s + 0 }'
+}
+load_roots=                       # the pids whose process trees are "ours" during a run
+
 # run_wrk BACKEND SCENARIO CONNS SCRIPT URL [wrk args…]: warm up, measure, append a result line.
 run_wrk() {
 	local backend=$1 scenario=$2 conns=$3 script=$4 url=$5 out line t=$threads
+	local b0 t0 o0 b1 t1 o1 w other TIMEFORMAT='%U %S'
 	shift 5
 	[ "$t" -gt "$conns" ] && t=$conns
 	out=$tmp/wrk-$backend-$scenario-c$conns.txt
@@ -130,16 +156,21 @@ run_wrk() {
 		ZL_BENCH_DIR=$here timeout $((warmup + 30)) wrk -t"$t" -c"$conns" -d"${warmup}s" \
 			--timeout 5s -s "$here/$script" "$@" "$url" >/dev/null 2>&1 || true
 	fi
-	ZL_BENCH_DIR=$here timeout $((duration + 30)) wrk -t"$t" -c"$conns" -d"${duration}s" \
-		--timeout 5s -s "$here/$script" "$@" "$url" >"$out" 2>&1 ||
+	read -r b0 t0 < <(cpu_total); o0=$(tree_cpu $load_roots)
+	{ time ZL_BENCH_DIR=$here timeout $((duration + 30)) wrk -t"$t" -c"$conns" -d"${duration}s" \
+		--timeout 5s -s "$here/$script" "$@" "$url" >"$out" 2>&1; } 2>"$tmp/wrk-time" ||
 		{ cat "$out" >&2; die "wrk failed for $backend $scenario c=$conns"; }
+	read -r b1 t1 < <(cpu_total); o1=$(tree_cpu $load_roots)
+	w=$(awk 'NF == 2 { w = ($1 + $2) * 100 } END { printf "%d", w }' "$tmp/wrk-time")     # seconds → jiffies (USER_HZ)
+	other=$(awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v o=$((o1 - o0)) -v w="$w" \
+		'BEGIN { x = t > 0 ? 100 * (b - o - w) / t : 0; printf "%.1f", x < 0 ? 0 : x }')
 	line=$(grep '^ZLBENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no report from wrk"; }
 	line=${line#ZLBENCH }
-	printf '{"backend":"%s","scenario":"%s","connections":%d,"threads":%d,"result":%s}\n' \
-		"$backend" "$scenario" "$conns" "$t" "$line" >>"$results"
+	printf '{"backend":"%s","scenario":"%s","connections":%d,"threads":%d,"other_cpu_pct":%s,"result":%s}\n' \
+		"$backend" "$scenario" "$conns" "$t" "$other" "$line" >>"$results"
 	{ printf '%s %s c=%s: ' "$backend" "$scenario" "$conns"
 	  printf '%s' "$line" | json '`${Math.round(o.rps)} req/s, p50 ${(o.p50_us/1000).toFixed(2)} ms, p99 ${(o.p99_us/1000).toFixed(2)} ms` + (o.errors.status ? `, ${o.errors.status} non-2xx` : "") + (o.errors.timeout ? `, ${o.errors.timeout} timeouts` : "")'
-	  echo; } | sed 's/^/bench: /' >&2
+	  echo "; other work ${other} % of the CPU"; } | sed 's/^/bench: /' >&2
 	cat "$out" >>"$tmp/wrk.log"
 }
 
@@ -164,7 +195,7 @@ start_pg() {
 		--data-checksums >"$tmp/pg-initdb.log" 2>&1 || { cat "$tmp/pg-initdb.log" >&2; return 1; }
 	pg_data=$dir/data
 	as_pg "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
-		-o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null ||
+		-o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null 9>&- ||
 		{ cat "$dir/log" >&2; return 1; }
 	pg_url="postgresql://postgres@127.0.0.1:$port/postgres"
 	pg_version=$("$pgbin/postgres" --version 2>/dev/null || true)
@@ -196,8 +227,9 @@ measure_nginx() {
 	printf '%s\n' "$conf" >"$prefix/nginx.conf"
 	nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" -t -q ||
 		die "nginx rejected $prefix/nginx.conf"
-	nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" &
+	nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" 9>&- &
 	nginx_pid=$!
+	load_roots=$nginx_pid
 	wait_http "http://127.0.0.1:$port/" "$nginx_pid" 10 || { cat "$prefix/error.log" >&2; die "nginx did not start"; }
 	say "nginx $(nginx -v 2>&1 | sed 's/.*\///'), worker_processes $nginx_workers, on 127.0.0.1:$port"
 	run_wrk nginx health 64 get.lua "http://127.0.0.1:$port/api/v1/health"
@@ -256,13 +288,15 @@ bench_backend() {
 	# login limit is lifted so that the login scenario measures argon2id, not the limiter.
 	ZHILI_ACCESS_LOG=${ZHILI_ACCESS_LOG:-$tmp/access-$backend.log} \
 	ZHILI_LOGIN_RATE_PER_MINUTE=1000000000 \
-		"$zhili" serve --listen "127.0.0.1:$port" --db "$db" "${webroot[@]}" >"$log" 2>&1 &
+		"$zhili" serve --listen "127.0.0.1:$port" --db "$db" "${webroot[@]}" >"$log" 2>&1 9>&- &
 	server_pid=$!
 	wait_http "$base/api/v1/health" "$server_pid" 30 || { tail -n 40 "$log" >&2; die "zhili did not start on $backend"; }
 	server_threads[$backend]=$(proc_kb "$server_pid" Threads)
 	say "$backend: zhili pid $server_pid on $base ($(proc_kb "$server_pid" Threads) threads)"
 
 	[ "$nginx_measured" = 1 ] || measure_nginx "$base"
+	load_roots=$server_pid
+	[ -n "$pg_data" ] && load_roots+=" $(head -n 1 "$pg_data/postmaster.pid" 2>/dev/null)"
 
 	# Log in as admin (scope all, user.write): the session cookie for the authenticated scenarios.
 	hdr=$(curl -sS --max-time 10 -D - -o "$tmp/login.json" -H 'Content-Type: application/json' \
