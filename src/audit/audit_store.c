@@ -45,8 +45,6 @@ zl_audit(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *actor,
 	if (canon == NULL)
 		return ZL_EINTERNAL;
 	zl_sha256_hex(canon, strlen(canon), digest);
-	if (getenv("ZHILI_DEBUG") != NULL)
-		fprintf(stderr, "audit %s\n", canon);
 	leaf.time = (int64_t)time(NULL);
 	leaf.actor = who != NULL ? who->user_id : 0;
 	leaf.org = org_id;

@@ -152,8 +152,7 @@ check_records(struct verify *v)
 			else if (k->load(v->c, &ra, ids[i], &j, &org, &path) != 0)
 				problem(v, "%s %" PRId64 ": cannot be read", k->entity, ids[i]);
 			else if ((canon = zl_json_canonical(&ra, j)) != NULL &&
-			    (zl_sha256_hex(canon, strlen(canon), digest), strcmp(digest, row.digest) != 0) &&
-			    (getenv("ZHILI_DEBUG") == NULL || fprintf(stderr, "%s\n", canon) >= 0))
+			    (zl_sha256_hex(canon, strlen(canon), digest), strcmp(digest, row.digest) != 0))
 				problem(v, "%s %" PRId64 ": changed outside the platform since leaf %" PRId64,
 				    k->entity, ids[i], leaves[i]);
 			zl_arena_release(&ra);
