@@ -387,3 +387,8 @@ node "$here/report.mjs" "$meta" "$results" "$outdir/latest.json"
 if [ "${BENCH_LEDGER:-1}" != 0 ]; then
 	bash "$here/ledger.sh" || problems+=("ledger benchmark failed")
 fi
+
+# Creating applications (issue 4's figure; BENCH_APPLY=0 skips).
+if [ "${BENCH_APPLY:-1}" != 0 ]; then
+	bash "$here/apply.sh" || problems+=("apply benchmark failed")
+fi
