@@ -131,8 +131,9 @@ proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 
 # The machine is often shared: count, for each measured run, the CPU that went to anything else
 # than wrk and the servers under test (and their children), so that a disturbed figure says so.
-# cpu_total: "busy total" jiffies of the whole machine (steal counts as busy: it is lost too).
-cpu_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat; }
+# cpu_total: "busy total" jiffies of the whole machine.  Interrupt and softirq time (mostly the
+# loopback traffic of the run itself) is left out of busy; steal counts (it is lost too).
+cpu_total() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6 - $7 - $8, t; exit }' /proc/stat; }
 # tree_cpu PID…: jiffies used by these processes and all their descendants, live or reaped.
 tree_cpu() {
 	# (cat fails for a process that ends meanwhile: not an error here)

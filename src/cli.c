@@ -250,7 +250,7 @@ bench_leaves(struct zl_conn *c, long n)
 }
 
 int
-zl_cli_bench_seed(struct zl_db *db, long n, long leaves)
+zl_cli_bench_seed(struct zl_db *db, long n, long leaves, long cases)
 {
 	struct zl_arena	 a;
 	struct zl_conn	*c = zl_db_conn(db);
@@ -273,6 +273,10 @@ zl_cli_bench_seed(struct zl_db *db, long n, long leaves)
 	}
 	if (rc == 0 && leaves > 0)
 		rc = bench_leaves(c, leaves);
+	if (rc == 0 && cases > 0) {
+		rc = zl_cli_store_bench_cases(c, cases, &done);
+		printf("bench cases created: %ld (one in five open)\n", done);
+	}
 out:
 	zl_arena_release(&a);
 	return rc < 0 ? rc : 0;

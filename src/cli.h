@@ -9,7 +9,7 @@ struct zl_db;
 /* Demo bureau, departments on two levels, users of each role (once). */
 int	zl_cli_seed_demo(struct zl_db *db);
 /* The demo data, then n users spread over the demo orgs. */
-int	zl_cli_bench_seed(struct zl_db *db, long n, long leaves);
+int	zl_cli_bench_seed(struct zl_db *db, long n, long leaves, long cases);
 /* Add a user; the password is read from standard input. */
 int	zl_cli_user_add(struct zl_db *db, const char *username, const char *name,
 	    int admin, const char *org, const char *role, int password_stdin);
@@ -23,6 +23,7 @@ int	zl_cli_store_bench_users(struct zl_conn *c, const int64_t *orgs, size_t norg
 
 struct zl_config; struct zl_note_signer;
 int	zl_cli_store_bench_leaves(struct zl_conn *c, long n, long *done);
+int	zl_cli_store_bench_cases(struct zl_conn *c, long n, long *done);
 /* `zhili ledger key|verify|checkpoint`: an exit status (ledger_cli.c). */
 int	zl_cli_ledger(struct zl_db *db, const struct zl_config *cfg, const char *sub);
 /* The log's signing key (made on first use) and its verifier key (malloc'd). */

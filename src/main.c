@@ -33,7 +33,7 @@ usage(FILE *f)
 	    "  migrate      apply database migrations\n"
 	    "  seed-demo    add the demo bureau, departments and users (once)\n"
 	    "  bench-seed   demo data plus --users N users (default 100000) and\n"
-	    "               --ledger-leaves N log leaves, for benchmarks\n"
+	    "               --ledger-leaves N log leaves, --cases N applications, for benchmarks\n"
 	    "  user add     --username NAME (--admin | --org CODE --role CODE) --password-stdin\n"
 	    "  ledger key   print the log's verifier key (made on first use)\n"
 	    "  ledger verify       rebuild and check the whole log offline\n"
@@ -48,7 +48,7 @@ usage(FILE *f)
 struct cli_flags {
 	const char	*username, *org, *role, *display_name;
 	int		 admin, password_stdin;
-	long		 users, leaves;
+	long		 users, leaves, cases;
 };
 
 static int
@@ -87,6 +87,7 @@ parse_args(int argc, char **argv, int start, struct zl_config *cfg,
 		if (strcmp(a, "name") == 0) { fl->display_name = v; continue; }
 		if (strcmp(a, "users") == 0) { fl->users = strtol(v, NULL, 10); continue; }
 		if (strcmp(a, "ledger-leaves") == 0) { fl->leaves = strtol(v, NULL, 10); continue; }
+		if (strcmp(a, "cases") == 0) { fl->cases = strtol(v, NULL, 10); continue; }
 		if (zl_config_set(cfg, a, v, err, sizeof(err)) != 0)
 			goto bad;
 	}
@@ -256,7 +257,7 @@ main(int argc, char **argv)
 	if (rc == 0 && strcmp(cmd, "seed-demo") == 0)
 		rc = zl_cli_seed_demo(db);
 	else if (rc == 0 && strcmp(cmd, "bench-seed") == 0)
-		rc = zl_cli_bench_seed(db, fl.users >= 0 ? fl.users : 100000, fl.leaves);
+		rc = zl_cli_bench_seed(db, fl.users >= 0 ? fl.users : 100000, fl.leaves, fl.cases);
 	else if (rc == 0 && strcmp(cmd, "ledger") == 0)
 		rc = zl_cli_ledger(db, &cfg, argc > 2 ? argv[2] : NULL);
 	else if (rc == 0 && strcmp(cmd, "user") == 0)

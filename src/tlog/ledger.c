@@ -132,6 +132,7 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 	struct cached_tile	*ct;
 	const void		*p;
 	size_t			 n;
+	uint64_t		 gen;
 	int			 rc;
 
 	*width = 0;
@@ -140,12 +141,16 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 	ct = tile_cache ? &tile_cache[(idx * 8 + (uint64_t)level) % TILE_CACHE] : NULL;
 	/* A partial tile only while nothing was committed since, and for a
 	 * second at most (another process may append). */
+	/* Writers (inside a transaction) never take a partial tile from the
+	 * cache: they must see the head they locked. */
 	if (ct != NULL && ct->used && ct->conn == c && ct->level == level && ct->idx == idx &&
-	    (ct->width == ZL_TLOG_TILE_W || (ct->gen == zl_db_generation() && ct->at == time(NULL)))) {
+	    (ct->width == ZL_TLOG_TILE_W || (!zl_conn_in_tx(c) &&
+	    ct->gen == zl_db_generation() && ct->at == time(NULL)))) {
 		memcpy(buf, ct->data, ct->width * ZL_TLOG_HASH);
 		*width = ct->width;
 		return 0;
 	}
+	gen = zl_db_generation();	/* before the read: a commit after it makes the copy stale */
 	if ((s = zl_stmt_get(c, sql[Q_TILE])) == NULL)
 		return ZL_EDB;
 	zl_bind_int(s, 1, level);
@@ -163,7 +168,7 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 				ct->level = level;
 				ct->idx = idx;
 				ct->width = *width;
-				ct->gen = zl_db_generation();
+				ct->gen = gen;
 				ct->at = time(NULL);
 				memcpy(ct->data, p, n);
 			}
