@@ -393,3 +393,8 @@ fi
 if [ "${BENCH_APPLY:-1}" != 0 ]; then
 	bash "$here/apply.sh" || problems+=("apply benchmark failed")
 fi
+
+# The inbox with a million cases (issue 4's figure; BENCH_INBOX=0 skips, BENCH_CASES sets N).
+if [ "${BENCH_INBOX:-1}" != 0 ]; then
+	bash "$here/inbox.sh" || problems+=("inbox benchmark failed")
+fi
