@@ -186,16 +186,14 @@ log_size(struct zl_req *r, uint64_t *size, enum zl_tlog_alg *alg)
 /* The root of the first size leaves: the head's frontier gives the current
  * size's root without reading tiles. */
 static int
-root_of(struct zl_req *r, const struct zl_tlog_tiles *t, enum zl_tlog_alg alg, uint64_t size,
+root_of(const struct zl_ledger_head *h, const struct zl_tlog_tiles *t, uint64_t size,
     zl_tlog_hash root)
 {
-	struct zl_ledger_head h;
-
-	if (zl_ledger_head(r->db, &h) == 0 && h.f.size == size) {
-		zl_tlog_frontier_root(h.alg, &h.f, root);
+	if (h->f.size == size) {
+		zl_tlog_frontier_root(h->alg, &h->f, root);
 		return 0;
 	}
-	return zl_tlog_tree_hash(alg, t, size, root);
+	return zl_tlog_tree_hash(h->alg, t, size, root);
 }
 
 /* {index, size, leaf_hash, root, proof}; 400 index ≥ size or size beyond the log. */
@@ -203,6 +201,7 @@ static int
 handle_inclusion(struct zl_req *r)
 {
 	struct zl_tlog_tiles	 t = zl_ledger_tiles(r->db);
+	struct zl_ledger_head	 h;
 	zl_tlog_hash		 proof[ZL_TLOG_MAXPROOF], root, leaf;
 	enum zl_tlog_alg	 alg;
 	uint64_t		 index, size, have;
@@ -210,13 +209,15 @@ handle_inclusion(struct zl_req *r)
 	int			 rc;
 
 	if ((rc = query_u64(r, "index", &index)) != 0 || (rc = query_u64(r, "size", &size)) != 0 ||
-	    (rc = log_size(r, &have, &alg)) != 0)
+	    (rc = zl_ledger_head(r->db, &h)) != 0)
 		return rc;
+	have = h.f.size;
+	alg = h.alg;
 	if (index >= size || size > have)
 		return zl_err_set(&r->err, ZL_EINVAL, NULL,
 		    "需要 index < size ≤ %" PRIu64 " (the log has %" PRIu64 " leaves)", have, have);
 	if ((rc = zl_tlog_prove_inclusion(alg, &t, index, size, proof, &n)) != 0 ||
-	    (rc = root_of(r, &t, alg, size, root)) != 0 ||
+	    (rc = root_of(&h, &t, size, root)) != 0 ||
 	    (rc = zl_tlog_stored_hash(alg, &t, 0, index, leaf)) != 0)
 		return rc;
 	return zl_reply_json(r, 200, json_pack("{s:I,s:I,s:o,s:o,s:o}",
