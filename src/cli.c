@@ -277,6 +277,10 @@ zl_cli_bench_seed(struct zl_db *db, long n, long leaves, long cases)
 		rc = zl_cli_store_bench_cases(c, cases, &done);
 		printf("bench cases created: %ld (one in five open)\n", done);
 	}
+	/* After a bulk load the planners need statistics (PostgreSQL's autovacuum
+	 * would gather them only a minute later); both backends know ANALYZE. */
+	if (rc == 0 && zl_db_exec(c, "ANALYZE") != 0)
+		fprintf(stderr, "zhili: ANALYZE failed\n");
 out:
 	zl_arena_release(&a);
 	return rc < 0 ? rc : 0;

@@ -74,10 +74,18 @@ handle_login(struct zl_req *r)
 	    "csrf_token", out.csrf));
 }
 
-/* 204, the cookie cleared; the session (if any) revoked. */
+/* 204, the cookie cleared; the session (if any) revoked.  A live session
+ * needs its CSRF token; a stale or absent one is simply cleared, so a browser
+ * can always shed its cookie. */
 static int
 handle_logout(struct zl_req *r)
 {
+	if (r->who != NULL && r->via_cookie) {
+		const char *t = zl_req_header(r, "X-CSRF-Token");
+		if (t == NULL || r->who->csrf == NULL || strcmp(t, r->who->csrf) != 0)
+			return zl_err_set(&r->err, ZL_EPERM, "csrf",
+			    "写操作须携带 X-CSRF-Token 头 (missing or wrong CSRF token)");
+	}
 	if (r->who != NULL && r->session_token != NULL &&
 	    zl_session_revoke_token(r->db, r->session_token) != 0)
 		return ZL_EDB;
@@ -206,7 +214,7 @@ handle_register(struct zl_req *r)
 
 const struct zl_route zl_auth_routes[] = {
 	{ ZL_POST, "/api/v1/auth/login", handle_login, ZL_ROUTE_PUBLIC },
-	{ ZL_POST, "/api/v1/auth/logout", handle_logout, ZL_ROUTE_USER },
+	{ ZL_POST, "/api/v1/auth/logout", handle_logout, ZL_ROUTE_PUBLIC },
 	{ ZL_GET, "/api/v1/me", handle_me, ZL_ROUTE_USER },
 	{ ZL_POST, "/api/v1/me/password", handle_password, ZL_ROUTE_USER },
 	{ ZL_GET, "/api/v1/me/sessions", handle_sessions, ZL_ROUTE_USER },
