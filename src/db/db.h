@@ -70,6 +70,10 @@ void	 zl_stmt_reset(struct zl_stmt *s);
  * Resets the statement. */
 int64_t	 zl_stmt_run(struct zl_stmt *s);
 
+/* Step s once and give its first column as an integer (0 when there is no
+ * row), or a negative ZL_E*; resets s.  For counts and single ids. */
+int64_t	 zl_stmt_scalar(struct zl_stmt *s);
+
 /* The backend's own text of a migration: {{ID}}, {{C}}, {{BLOB}} expanded.
  * A new malloc'd string. */
 char	*zl_db_dialect(const struct zl_db *db, const char *sql);

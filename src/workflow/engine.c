@@ -3,7 +3,9 @@
  * practice (同意, 不予批准, 退回补正, 驳回, 转办, 加签, 撤回, 催办, 意见).
  * Everything runs inside the caller's transaction; each step and action
  * leaves a history row, and the instance's state changes are audited. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -41,8 +43,30 @@ actor_id(const struct zl_actor *who)
 
 /* ---- the calendar ---- */
 
-int
-zl_wf_calendar(struct zl_conn *c, struct zl_arena *a, struct zl_calendar *cal)
+/*
+ * The built calendar is kept process-wide while nothing has been committed
+ * since it was read (zl_db_generation, read before the query), so deadlines
+ * and the inbox's remaining times cost a copy, not a query, a merge and a
+ * sort.  A writer's transaction neither uses nor fills the copy.
+ */
+static pthread_mutex_t	 cal_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct zl_cal_day *cal_days;
+static size_t		 cal_n;
+static uint64_t		 cal_gen = UINT64_MAX;
+
+static int
+copy_days(struct zl_calendar *cal, const struct zl_cal_day *days, size_t n)
+{
+	cal->n = n;
+	cal->days = malloc((n + 1) * sizeof(*days));
+	if (cal->days == NULL)
+		return ZL_ENOMEM;
+	memcpy(cal->days, days, n * sizeof(*days));
+	return 0;
+}
+
+static int
+calendar_build(struct zl_conn *c, struct zl_arena *a, struct zl_calendar *cal)
 {
 	struct zl_cal_entry	*rows, *all;
 	size_t			 n, k = 0;
@@ -62,6 +86,34 @@ zl_wf_calendar(struct zl_conn *c, struct zl_arena *a, struct zl_calendar *cal)
 			all[k++] = zl_holidays_cn[i];
 	}
 	return zl_cal_init(cal, all, k);
+}
+
+int
+zl_wf_calendar(struct zl_conn *c, struct zl_arena *a, struct zl_calendar *cal)
+{
+	uint64_t	gen = zl_db_generation();
+	int		rc, in_tx = zl_conn_in_tx(c);
+
+	if (!in_tx) {
+		pthread_mutex_lock(&cal_lock);
+		rc = cal_gen == gen ? copy_days(cal, cal_days, cal_n) : 1;
+		pthread_mutex_unlock(&cal_lock);
+		if (rc <= 0)
+			return rc;
+	}
+	if ((rc = calendar_build(c, a, cal)) != 0 || in_tx)
+		return rc;
+	pthread_mutex_lock(&cal_lock);
+	free(cal_days);
+	cal_days = NULL;
+	cal_gen = UINT64_MAX;
+	if ((cal_days = malloc((cal->n + 1) * sizeof(*cal_days))) != NULL) {
+		memcpy(cal_days, cal->days, cal->n * sizeof(*cal_days));
+		cal_n = cal->n;
+		cal_gen = gen;
+	}
+	pthread_mutex_unlock(&cal_lock);
+	return 0;
 }
 
 /* ---- definitions ---- */

@@ -89,27 +89,13 @@ zl_wfs_def_get(struct zl_conn *c, struct zl_arena *a, int64_t id, const char *co
 }
 
 static int64_t
-one_int(struct zl_stmt *s)
-{
-	int64_t v = 0;
-	int rc;
-
-	if (s == NULL)
-		return ZL_EDB;
-	if ((rc = zl_stmt_step(s)) == ZL_ROW)
-		v = zl_col_int(s, 0);
-	zl_stmt_reset(s);
-	return rc < 0 ? rc : v;
-}
-
-static int64_t
 by_text(struct zl_conn *c, const char *sql, const char *v)
 {
 	struct zl_stmt *s = zl_stmt_get(c, sql);
 
 	if (s != NULL)
 		zl_bind_text(s, 1, v);
-	return one_int(s);
+	return zl_stmt_scalar(s);
 }
 
 int64_t zl_wfs_role_id(struct zl_conn *c, const char *code)
@@ -126,7 +112,7 @@ zl_wfs_parent_org(struct zl_conn *c, int64_t org)
 
 	if (s != NULL)
 		zl_bind_int(s, 1, org);
-	return one_int(s);
+	return zl_stmt_scalar(s);
 }
 
 int
@@ -378,7 +364,7 @@ zl_wfs_step_visited(struct zl_conn *c, int64_t instance, const char *step)
 		zl_bind_int(s, 1, instance);
 		zl_bind_text(s, 2, step);
 	}
-	return (int)(one_int(s) > 0);
+	return (int)(zl_stmt_scalar(s) > 0);
 }
 
 int
@@ -389,7 +375,7 @@ zl_wfs_acted(struct zl_conn *c, int64_t instance)
 
 	if (s != NULL)
 		zl_bind_int(s, 1, instance);
-	return (int)(one_int(s) > 0);
+	return (int)(zl_stmt_scalar(s) > 0);
 }
 
 int
@@ -416,7 +402,7 @@ zl_wfs_staff_ok(struct zl_conn *c, int64_t id)
 
 	if (s != NULL)
 		zl_bind_int(s, 1, id);
-	return (int)(one_int(s) > 0);
+	return (int)(zl_stmt_scalar(s) > 0);
 }
 
 int

@@ -218,8 +218,7 @@ zl_app_store_handler(struct zl_conn *c, int64_t instance, int64_t user, int64_t 
 	struct zl_stmt *s = zl_stmt_get(c, "SELECT count(*) FROM wf_tasks WHERE instance_id = ? "
 	    "AND (user_id = ? OR done_by = ? OR (user_id IS NULL AND role_org = ? AND role_id IN "
 	    "(SELECT role_id FROM user_roles WHERE user_id = ?)))");
-	int64_t v = 0;
-	int rc;
+	int64_t v;
 
 	if (s == NULL)
 		return ZL_EDB;
@@ -228,10 +227,8 @@ zl_app_store_handler(struct zl_conn *c, int64_t instance, int64_t user, int64_t 
 	zl_bind_int(s, 3, user);
 	zl_bind_int(s, 4, org);
 	zl_bind_int(s, 5, user);
-	if ((rc = zl_stmt_step(s)) == ZL_ROW)
-		v = zl_col_int(s, 0);
-	zl_stmt_reset(s);
-	return rc < 0 ? rc : v > 0;
+	v = zl_stmt_scalar(s);
+	return v < 0 ? (int)v : v > 0;
 }
 
 json_t *

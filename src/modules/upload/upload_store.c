@@ -41,26 +41,22 @@ zl_upload_store_visible(struct zl_conn *c, struct zl_arena *a, const char *diges
 {
 	struct zl_stmt	*s = zl_stmt_get(c, "SELECT count(*) FROM upload_owners WHERE digest = ? AND user_id = ?");
 	struct zl_sql	 q;
-	int64_t		 n = 0;
+	int64_t		 n;
 
 	if (s == NULL)
 		return ZL_EDB;
 	zl_bind_text(s, 1, digest);
 	zl_bind_int(s, 2, user);
-	if (zl_stmt_step(s) == ZL_ROW)
-		n = zl_col_int(s, 0);
-	zl_stmt_reset(s);
+	if ((n = zl_stmt_scalar(s)) < 0)
+		return (int)n;
 	if (n > 0 || scope == NULL)
 		return n > 0;
 	/* Staff see a file attached to an application in their scope. */
 	zl_sql_init(&q, a, "SELECT count(*) FROM applications a WHERE a.data LIKE ? ESCAPE '!'");
 	zl_sql_like(&q, digest);
 	zl_scope_sql(&q, scope, "a.org_id", NULL);
-	if ((s = zl_sql_prepare(c, &q)) == NULL)
-		return ZL_EDB;
-	if (zl_stmt_step(s) == ZL_ROW)
-		n = zl_col_int(s, 0);
-	zl_stmt_reset(s);
+	if ((n = zl_stmt_scalar(zl_sql_prepare(c, &q))) < 0)
+		return (int)n;
 	return n > 0;
 }
 
