@@ -8,7 +8,7 @@ bin=${ZHILI_BIN:-$root/build/zhili}
 duration=${BENCH_DURATION:-10}
 tmp=$(mktemp -d /tmp/zhili-apply-bench.XXXXXX)
 pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; grep -h "WAL syncs" "$tmp/serve.log" >&2 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 say() { printf 'bench-apply: %s\n' "$*" >&2; }
 

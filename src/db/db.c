@@ -29,6 +29,8 @@ zl_db_open(struct zl_db **out, const char *url, char *errbuf, size_t errlen)
 		return ZL_EINVAL;
 	}
 	db->url = strdup(url);
+	if (db->ops->shared_new != NULL)
+		db->shared = db->ops->shared_new();
 	pthread_key_create(&db->key, NULL);
 	pthread_mutex_init(&db->lock, NULL);
 	/* Connect once now so that a wrong URL is reported at start. */
@@ -38,6 +40,8 @@ zl_db_open(struct zl_db **out, const char *url, char *errbuf, size_t errlen)
 		if (db->ops->connect(c, db->url, errbuf, errlen) != 0) {
 			free(c);
 			pthread_key_delete(db->key);
+			if (db->ops->shared_free != NULL)
+				db->ops->shared_free(db->shared);
 			free(db->url);
 			free(db);
 			return ZL_EDB;
@@ -78,6 +82,8 @@ zl_db_close(struct zl_db *db)
 	}
 	pthread_key_delete(db->key);
 	pthread_mutex_destroy(&db->lock);
+	if (db->ops->shared_free != NULL)
+		db->ops->shared_free(db->shared);
 	free(db->url);
 	free(db);
 }
@@ -101,18 +107,14 @@ zl_conn_db(struct zl_conn *c)
 }
 
 struct zl_conn *
-zl_db_conn(struct zl_db *db)
+zl_conn_open(struct zl_db *db, char *errbuf, size_t n)
 {
-	struct zl_conn	*c = pthread_getspecific(db->key);
-	char		 errbuf[256];
+	struct zl_conn *c;
 
-	if (c != NULL)
-		return c;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->db = db;
-	if (db->ops->connect(c, db->url, errbuf, sizeof(errbuf)) != 0) {
-		zl_errorf("database connection failed: %s", errbuf);
+	if (db->ops->connect(c, db->url, errbuf, n) != 0) {
 		free(c);
 		return NULL;
 	}
@@ -120,6 +122,21 @@ zl_db_conn(struct zl_db *db)
 	c->next = db->conns;
 	db->conns = c;
 	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+struct zl_conn *
+zl_db_conn(struct zl_db *db)
+{
+	struct zl_conn	*c = pthread_getspecific(db->key);
+	char		 errbuf[256];
+
+	if (c != NULL)
+		return c;
+	if ((c = zl_conn_open(db, errbuf, sizeof(errbuf))) == NULL) {
+		zl_errorf("database connection failed: %s", errbuf);
+		return NULL;
+	}
 	pthread_setspecific(db->key, c);
 	return c;
 }
@@ -127,18 +144,27 @@ zl_db_conn(struct zl_db *db)
 int
 zl_db_exec(struct zl_conn *c, const char *sql)
 {
+	if (c->tx_conn != NULL)
+		c = c->tx_conn;
 	return c->db->ops->exec(c, sql);
 }
 
 int
 zl_tx_begin(struct zl_conn *c)
 {
-	int rc = zl_db_exec(c, c->db->backend == ZL_DB_SQLITE ?
-	    "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = c->db->ops->begin(c);
 
 	if (rc == 0)
 		c->in_tx = 1;
 	return rc;
+}
+
+void
+zl_db_sync_stats(struct zl_db *db, uint64_t *commits, uint64_t *syncs)
+{
+	*commits = *syncs = 0;
+	if (db->ops->sync_stats != NULL)
+		db->ops->sync_stats(db->shared, commits, syncs);
 }
 
 static uint64_t generation;
@@ -158,11 +184,9 @@ zl_db_bump(void)
 int
 zl_tx_commit(struct zl_conn *c)
 {
-	int rc = zl_db_exec(c, "COMMIT");
+	int rc = c->db->ops->commit(c);
 
 	zl_db_bump();	/* after the commit: a reader never caches the old state anew */
-	if (rc != 0)
-		zl_tx_rollback(c);
 	c->in_tx = 0;
 	return rc;
 }
@@ -177,7 +201,7 @@ void
 zl_tx_rollback(struct zl_conn *c)
 {
 	if (c->in_tx)
-		(void)zl_db_exec(c, "ROLLBACK");
+		c->db->ops->rollback(c);
 	c->in_tx = 0;
 }
 
@@ -195,6 +219,8 @@ hash_sql(const char *s)
 struct zl_stmt *
 zl_stmt_get(struct zl_conn *c, const char *sql)
 {
+	if (c->tx_conn != NULL)		/* the transaction runs elsewhere */
+		c = c->tx_conn;
 	uint64_t	 h = hash_sql(sql);
 	unsigned	 i = (unsigned)(h % STMT_CACHE);
 	struct zl_stmt	*s;

@@ -30,7 +30,11 @@ struct zl_conn *zl_db_conn(struct zl_db *db);
 struct zl_db *zl_conn_db(struct zl_conn *c);
 
 /* Transactions.  zl_tx_begin takes the write lock at once on SQLite
- * (BEGIN IMMEDIATE) so that two writers never deadlock on an upgrade. */
+ * (BEGIN IMMEDIATE) so that two writers never deadlock on an upgrade; the
+ * threads of this process queue for it on a mutex, not by SQLite's sleeps.
+ * zl_tx_commit returns once the transaction is durable; on SQLite the
+ * commits that arrive while one WAL sync runs share the next (group commit).
+ * On failure the transaction is rolled back. */
 int	 zl_tx_begin(struct zl_conn *c);
 int	 zl_tx_commit(struct zl_conn *c);
 void	 zl_tx_rollback(struct zl_conn *c);
@@ -41,6 +45,10 @@ int	 zl_conn_in_tx(const struct zl_conn *c);
  * does not move.  Process-wide. */
 uint64_t zl_db_generation(void);
 void	 zl_db_bump(void);
+/* Write transactions committed and WAL syncs made to make them durable
+ * since the database was opened (SQLite; both 0 on PostgreSQL).  Fewer syncs
+ * than commits means commits shared a sync. */
+void	 zl_db_sync_stats(struct zl_db *db, uint64_t *commits, uint64_t *syncs);
 /* Run a script of statements without parameters (migrations). */
 int	 zl_db_exec(struct zl_conn *c, const char *sql);
 

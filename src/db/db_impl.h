@@ -10,6 +10,13 @@
 
 struct backend_ops {
 	const char *name;
+	/* State shared by every connection of one database (may be NULL). */
+	void	*(*shared_new)(void);
+	void	(*shared_free)(void *shared);
+	int	(*begin)(struct zl_conn *c);
+	int	(*commit)(struct zl_conn *c);
+	void	(*rollback)(struct zl_conn *c);
+	void	(*sync_stats)(void *shared, uint64_t *commits, uint64_t *syncs);
 	int	(*connect)(struct zl_conn *c, const char *url, char *errbuf, size_t n);
 	void	(*disconnect)(struct zl_conn *c);
 	int	(*exec)(struct zl_conn *c, const char *sql);
@@ -41,6 +48,9 @@ struct zl_conn {
 	void			*handle;	/* sqlite3 * or PGconn * */
 	struct zl_conn		*next;		/* all connections of db */
 	int			 in_tx;
+	struct zl_conn		*tx_conn;	/* runs this thread's transaction, if not itself */
+	int			 holds_write_lock;	/* SQLite: see sqlite.c */
+	int			 group_sync;		/* SQLite: WAL synced by make_durable */
 	int			 nslots;
 	struct stmt_slot	 slots[STMT_CACHE];
 };
@@ -57,7 +67,11 @@ struct zl_db {
 	pthread_key_t			 key;
 	pthread_mutex_t			 lock;
 	struct zl_conn			*conns;
+	void				*shared;	/* the backend's, see shared_new */
 };
+
+/* A new connection, not bound to a thread; closed with the database. */
+struct zl_conn *zl_conn_open(struct zl_db *db, char *errbuf, size_t n);
 
 extern const struct backend_ops zl_sqlite_ops;
 extern const struct backend_ops zl_postgres_ops;

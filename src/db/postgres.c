@@ -267,11 +267,27 @@ pg_col_blob(struct zl_stmt *zs, int col, size_t *n)
 
 static int64_t pg_changes(struct zl_stmt *s) { return PS(s)->changes; }
 
+static int pg_begin(struct zl_conn *c) { return pg_exec(c, "BEGIN"); }
+static void pg_rollback(struct zl_conn *c) { (void)pg_exec(c, "ROLLBACK"); }
+
+static int
+pg_commit(struct zl_conn *c)
+{
+	int rc = pg_exec(c, "COMMIT");
+
+	if (rc != 0)
+		pg_rollback(c);
+	return rc;
+}
+
 const struct backend_ops zl_postgres_ops = {
 	.name = "postgresql",
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
 	.prepare = pg_prepare,
 	.finalize = pg_finalize,
 	.bind_int = pg_bind_int,

@@ -1,9 +1,31 @@
-/* sqlite.c: the SQLite backend.  WAL with synchronous=FULL, so that a write
- * the client saw succeed survives a power loss; a busy timeout so writers on
- * other threads wait rather than fail. */
+/* sqlite.c: the SQLite backend.  A write the client saw succeed survives a
+ * power loss, as with WAL and synchronous=FULL, but writers share the work:
+ *
+ * - Every write transaction runs on one writer connection, whose page cache
+ *   stays warm (a connection's cache is dropped whenever another connection
+ *   wrote).  The threads of this process take turns on a mutex for it rather
+ *   than on SQLite's busy handler, which sleeps for milliseconds.
+ * - Group commit: a transaction is a savepoint inside a batch transaction.
+ *   When it ends and another thread is already waiting to write, the batch
+ *   stays open and the next transaction joins it; the last one (or the
+ *   BATCH_MAX-th) commits the batch for all.  Pages that several members
+ *   touch (index tails, the log head and tiles) go to the WAL once.
+ * - synchronous=FULL in WAL mode is synchronous=NORMAL plus a sync of the WAL
+ *   after each commit.  We run NORMAL and make that sync ourselves, outside
+ *   the mutex: a transaction returns once a sync that began after its batch
+ *   committed has finished, and the batches that commit while one sync runs
+ *   share the next.  Checkpoints sync as before.
+ * - If a sync fails the process stops, as PostgreSQL does: the commit is
+ *   visible but maybe not on disk, and a retried fsync cannot be trusted.
+ * A member that fails rolls back to its savepoint and leaves the others be;
+ * if the batch itself cannot commit, every member gets the error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -11,11 +33,345 @@
 #include "core/log.h"
 #include "db/db_impl.h"
 
+#define BATCH_MAX	64	/* members of one batch: bounds a member's wait */
+
 struct sq_stmt {
 	struct zl_stmt	 base;
 	sqlite3_stmt	*st;
 	int64_t		 changes;
+	int		 autocommit_write;	/* holds the write lock till done */
 };
+
+/* A transaction that ended inside a batch and waits for its outcome. */
+struct member {
+	int		 done;
+	int		 rc;
+	uint64_t	 ticket;	/* the batch's turn to be synced */
+};
+
+/* Shared by the connections of one database. */
+struct sq_shared {
+	pthread_mutex_t	 write_lock;	/* held while using the writer */
+	int		 lock_waiters;	/* threads waiting for it (atomic) */
+	struct zl_conn	*writer;
+	int		 batch_open;
+	int		 nmembers;
+	struct member	*members[BATCH_MAX];
+
+	pthread_mutex_t	 sync_lock;	/* guards what follows */
+	pthread_cond_t	 changed;	/* a batch ended or a sync finished */
+	int		 wal_fd;
+	uint64_t	 tickets;	/* committed batches waiting for a sync */
+	uint64_t	 durable;	/* tickets covered by a finished sync */
+	int		 syncing;
+	uint64_t	 commits, batches, syncs;
+};
+
+static int sq_connect(struct zl_conn *, const char *, char *, size_t);
+static int map_rc(sqlite3 *, int);
+
+static void *
+sq_shared_new(void)
+{
+	struct sq_shared *sh = calloc(1, sizeof(*sh));
+
+	pthread_mutex_init(&sh->write_lock, NULL);
+	pthread_mutex_init(&sh->sync_lock, NULL);
+	pthread_cond_init(&sh->changed, NULL);
+	sh->wal_fd = -1;
+	return sh;
+}
+
+/* After every connection, the writer among them, was closed. */
+static void
+sq_shared_free(void *p)
+{
+	struct sq_shared *sh = p;
+
+	if (sh == NULL)
+		return;
+	if (sh->commits > 0)
+		zl_info("sqlite: %llu write transactions in %llu commits, %llu WAL syncs",
+		    (unsigned long long)sh->commits, (unsigned long long)sh->batches,
+		    (unsigned long long)sh->syncs);
+	if (sh->wal_fd >= 0)
+		close(sh->wal_fd);
+	pthread_mutex_destroy(&sh->write_lock);
+	pthread_mutex_destroy(&sh->sync_lock);
+	pthread_cond_destroy(&sh->changed);
+	free(sh);
+}
+
+static void
+sq_sync_stats(void *p, uint64_t *commits, uint64_t *syncs)
+{
+	struct sq_shared *sh = p;
+
+	pthread_mutex_lock(&sh->sync_lock);
+	*commits = sh->commits;
+	*syncs = sh->syncs;
+	pthread_mutex_unlock(&sh->sync_lock);
+}
+
+static int
+run(struct zl_conn *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->handle, sql, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : map_rc(c->handle, rc);
+}
+
+/* ---- durability -------------------------------------------------------- */
+
+/* The WAL, opened once by us: fdatasync covers the file whoever wrote it.
+ * The directory is synced too, since the WAL may be new.  Never closed while
+ * SQLite holds the database (closing an fd would drop its POSIX locks). */
+static int
+wal_fd(struct sq_shared *sh, struct zl_conn *c)
+{
+	const char	*db = sqlite3_db_filename(c->handle, "main");
+	char		 path[4096], *slash;
+	int		 dfd;
+
+	if (sh->wal_fd >= 0)
+		return sh->wal_fd;
+	snprintf(path, sizeof(path), "%s-wal", db);
+	if ((sh->wal_fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		return -1;
+	if ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+			(void)fsync(dfd);
+			close(dfd);
+		}
+	}
+	return sh->wal_fd;
+}
+
+/* Return once the batch that got ticket is on disk. */
+static void
+make_durable(struct sq_shared *sh, struct zl_conn *c, uint64_t ticket)
+{
+	if (!c->group_sync)
+		return;		/* no WAL (an in-memory database) */
+	pthread_mutex_lock(&sh->sync_lock);
+	while (sh->durable < ticket) {
+		if (sh->syncing) {
+			pthread_cond_wait(&sh->changed, &sh->sync_lock);
+			continue;
+		}
+		uint64_t upto = sh->tickets;
+		int fd = wal_fd(sh, c);
+		sh->syncing = 1;
+		pthread_mutex_unlock(&sh->sync_lock);
+		if (fd < 0 || fdatasync(fd) != 0) {
+			zl_errorf("sqlite: syncing the WAL failed (%s); stopping so "
+			    "that recovery decides what is durable", strerror(errno));
+			abort();
+		}
+		pthread_mutex_lock(&sh->sync_lock);
+		sh->syncing = 0;
+		sh->durable = upto;
+		sh->syncs++;
+		pthread_cond_broadcast(&sh->changed);
+	}
+	pthread_mutex_unlock(&sh->sync_lock);
+}
+
+/* A ticket for a commit made on the calling thread just now. */
+static uint64_t
+committed(struct sq_shared *sh, int ntx)
+{
+	uint64_t t;
+
+	pthread_mutex_lock(&sh->sync_lock);
+	t = ++sh->tickets;
+	sh->commits += ntx;
+	sh->batches++;
+	pthread_mutex_unlock(&sh->sync_lock);
+	return t;
+}
+
+/* ---- the writer and its batches ----------------------------------------- */
+
+static void
+write_lock(struct zl_conn *c)
+{
+	struct sq_shared *sh = c->db->shared;
+
+	__atomic_add_fetch(&sh->lock_waiters, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&sh->write_lock);
+	__atomic_sub_fetch(&sh->lock_waiters, 1, __ATOMIC_RELAXED);
+	c->holds_write_lock = 1;
+}
+
+static void
+write_unlock(struct zl_conn *c)
+{
+	struct sq_shared *sh = c->db->shared;
+
+	c->holds_write_lock = 0;
+	pthread_mutex_unlock(&sh->write_lock);
+}
+
+static struct zl_conn *
+writer(struct zl_db *db)
+{
+	struct sq_shared	*sh = db->shared;
+	char			 errbuf[256];
+
+	if (sh->writer == NULL && (sh->writer = zl_conn_open(db, errbuf,
+	    sizeof(errbuf))) == NULL)
+		zl_errorf("sqlite writer connection: %s", errbuf);
+	return sh->writer;
+}
+
+/* Under the write lock: commit the open batch and tell its members. */
+static void
+close_batch(struct sq_shared *sh)
+{
+	struct zl_conn	*w = sh->writer;
+	uint64_t	 ticket = 0;
+	int		 rc;
+
+	if (!sh->batch_open)
+		return;
+	if (sqlite3_get_autocommit(w->handle))
+		rc = ZL_EDB;	/* an error already rolled the batch back */
+	else if ((rc = run(w, "COMMIT")) != 0)
+		(void)run(w, "ROLLBACK");
+	else
+		ticket = committed(sh, sh->nmembers);
+	sh->batch_open = 0;
+	w->in_tx = 0;
+	pthread_mutex_lock(&sh->sync_lock);
+	for (int i = 0; i < sh->nmembers; i++) {
+		sh->members[i]->rc = rc;
+		sh->members[i]->ticket = ticket;
+		sh->members[i]->done = 1;
+	}
+	pthread_cond_broadcast(&sh->changed);
+	pthread_mutex_unlock(&sh->sync_lock);
+	sh->nmembers = 0;
+}
+
+static int
+sq_begin(struct zl_conn *c)
+{
+	struct sq_shared	*sh = c->db->shared;
+	struct zl_conn		*w;
+	int			 rc;
+
+	write_lock(c);
+	if ((w = writer(c->db)) == NULL) {
+		write_unlock(c);
+		return ZL_EDB;
+	}
+	if (!sh->batch_open) {
+		if ((rc = run(w, "BEGIN IMMEDIATE")) != 0) {
+			write_unlock(c);
+			return rc;
+		}
+		sh->batch_open = 1;
+		w->in_tx = 1;
+	}
+	if ((rc = run(w, "SAVEPOINT zl_tx")) != 0) {
+		close_batch(sh);
+		write_unlock(c);
+		return rc;
+	}
+	c->tx_conn = w;
+	return 0;
+}
+
+/* The end of a member: join the batch's outcome, or commit it when nobody
+ * else is about to join. */
+static int
+end_member(struct zl_conn *c, struct member *m)
+{
+	struct sq_shared *sh = c->db->shared;
+
+	c->tx_conn = NULL;
+	if (m != NULL)
+		sh->members[sh->nmembers++] = m;
+	if (__atomic_load_n(&sh->lock_waiters, __ATOMIC_RELAXED) > 0 &&
+	    sh->nmembers < BATCH_MAX && sh->batch_open &&
+	    !sqlite3_get_autocommit(sh->writer->handle)) {
+		write_unlock(c);
+		if (m == NULL)
+			return 0;
+		pthread_mutex_lock(&sh->sync_lock);
+		while (!m->done)
+			pthread_cond_wait(&sh->changed, &sh->sync_lock);
+		pthread_mutex_unlock(&sh->sync_lock);
+	} else {
+		close_batch(sh);
+		write_unlock(c);
+	}
+	if (m == NULL || m->rc != 0)
+		return m == NULL ? 0 : m->rc;
+	make_durable(sh, c, m->ticket);
+	return 0;
+}
+
+static void
+sq_rollback(struct zl_conn *c)
+{
+	struct zl_conn *w = c->tx_conn;
+
+	if (w == NULL)
+		return;
+	if (!sqlite3_get_autocommit(w->handle))
+		(void)run(w, "ROLLBACK TO zl_tx; RELEASE zl_tx");
+	(void)end_member(c, NULL);
+}
+
+static int
+sq_commit(struct zl_conn *c)
+{
+	struct member	 m = { 0 };
+	int		 rc;
+
+	if ((rc = run(c->tx_conn, "RELEASE zl_tx")) != 0) {
+		sq_rollback(c);
+		return rc;
+	}
+	return end_member(c, &m);
+}
+
+/* A write outside a transaction (a single statement, or a script such as
+ * ANALYZE) runs on the caller's own connection, alone: the open batch is
+ * committed first, since SQLite lets one connection write at a time. */
+static void
+begin_lone_write(struct zl_conn *c)
+{
+	write_lock(c);
+	close_batch(c->db->shared);
+}
+
+static void
+end_lone_write(struct zl_conn *c, int ok)
+{
+	struct sq_shared *sh = c->db->shared;
+
+	write_unlock(c);
+	if (ok)
+		make_durable(sh, c, committed(sh, 1));
+}
+
+static int
+in_wal_mode(sqlite3 *h)
+{
+	sqlite3_stmt	*st;
+	int		 wal = 0;
+
+	if (sqlite3_prepare_v2(h, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		wal = strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	return wal;
+}
 
 static int
 sq_connect(struct zl_conn *c, const char *url, char *errbuf, size_t n)
@@ -43,6 +399,11 @@ sq_connect(struct zl_conn *c, const char *url, char *errbuf, size_t n)
 		return -1;
 	}
 	c->handle = h;
+	/* Group commit only where there is a WAL to sync (not :memory:). */
+	if (in_wal_mode(h)) {
+		sqlite3_exec(h, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+		c->group_sync = 1;
+	}
 	return 0;
 }
 
@@ -68,12 +429,18 @@ map_rc(sqlite3 *h, int rc)
 	}
 }
 
+/* Scripts run inside a transaction (migrations) or alone (ANALYZE). */
 static int
 sq_exec(struct zl_conn *c, const char *sql)
 {
-	int rc = sqlite3_exec(c->handle, sql, NULL, NULL, NULL);
+	int rc;
 
-	return rc == SQLITE_OK ? 0 : map_rc(c->handle, rc);
+	if (c->in_tx)
+		return run(c, sql);
+	begin_lone_write(c);
+	rc = run(c, sql);
+	end_lone_write(c, rc == 0);
+	return rc;
 }
 
 static struct zl_stmt *
@@ -113,19 +480,35 @@ sq_bind_text(struct zl_stmt *s, int i, const char *v)
 		sqlite3_bind_text(ST(s), i, v, -1, SQLITE_TRANSIENT);
 }
 
+/* A write statement outside a transaction commits by itself when it ends:
+ * it holds the write lock from its first step until then. */
+static void
+end_autocommit_write(struct sq_stmt *q, int ok)
+{
+	q->autocommit_write = 0;
+	end_lone_write(q->base.conn, ok);
+}
+
 static int
 sq_step(struct zl_stmt *s)
 {
-	struct sq_stmt *q = (struct sq_stmt *)s;
-	int rc = sqlite3_step(q->st);
+	struct sq_stmt	*q = (struct sq_stmt *)s;
+	struct zl_conn	*c = s->conn;
+	int		 rc;
 
+	if (!c->in_tx && !c->holds_write_lock && !q->autocommit_write &&
+	    !sqlite3_stmt_readonly(q->st) && !sqlite3_stmt_busy(q->st)) {
+		begin_lone_write(c);
+		q->autocommit_write = 1;
+	}
+	rc = sqlite3_step(q->st);
 	if (rc == SQLITE_ROW)
 		return ZL_ROW;
-	if (rc == SQLITE_DONE) {
-		q->changes = sqlite3_changes64(s->conn->handle);
-		return ZL_DONE;
-	}
-	return map_rc(s->conn->handle, rc);
+	if (rc == SQLITE_DONE)
+		q->changes = sqlite3_changes64(c->handle);
+	if (q->autocommit_write)
+		end_autocommit_write(q, rc == SQLITE_DONE);
+	return rc == SQLITE_DONE ? ZL_DONE : map_rc(c->handle, rc);
 }
 
 static void
@@ -158,12 +541,22 @@ sq_col_text(struct zl_stmt *s, int col)
 static void
 sq_reset(struct zl_stmt *s)
 {
-	sqlite3_reset(ST(s));
-	sqlite3_clear_bindings(ST(s));
+	struct sq_stmt *q = (struct sq_stmt *)s;
+	int rc = sqlite3_reset(q->st);
+
+	if (q->autocommit_write)	/* left after a row: the reset commits */
+		end_autocommit_write(q, rc == SQLITE_OK);
+	sqlite3_clear_bindings(q->st);
 }
 
 const struct backend_ops zl_sqlite_ops = {
 	.name = "sqlite",
+	.shared_new = sq_shared_new,
+	.shared_free = sq_shared_free,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.sync_stats = sq_sync_stats,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.exec = sq_exec,

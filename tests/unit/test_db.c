@@ -1,6 +1,7 @@
 /* test_db.c: the storage interface on SQLite (and on PostgreSQL when
  * ZHILI_TEST_PG names a database): migrations, binding, conflicts,
  * transactions, the statement cache and the dialect. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -123,6 +124,86 @@ test_db__rollback_discards_and_changes_counted(void **state)
 	assert_int_equal(zl_stmt_run(s), 1);	/* UNIT-RB was rolled back */
 }
 
+/* Every commit waits for a WAL sync that began after it; alone, each commit
+ * has its own sync; the commits of many threads share syncs. */
+static void
+test_db__commit_is_synced_alone_and_shared_together(void **state)
+{
+	struct zl_conn	*c = zl_db_conn(*state);
+	uint64_t	 c0, s0, c1, s1;
+	char		 code[32];
+
+	zl_db_sync_stats(*state, &c0, &s0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(code, sizeof(code), "UNIT-GC-%d", i);
+		assert_int_equal(zl_tx_begin(c), 0);
+		assert_true(insert_org(c, code) > 0);
+		assert_int_equal(zl_tx_commit(c), 0);
+	}
+	insert_org(c, "UNIT-GC-AUTO");		/* a write outside a transaction */
+	zl_db_sync_stats(*state, &c1, &s1);
+	assert_int_equal(c1 - c0, 21);
+	assert_int_equal(s1 - s0, 21);
+}
+
+struct writer { struct zl_db *db; int id; };
+
+static void *
+write_many(void *arg)
+{
+	struct writer	*w = arg;
+	struct zl_conn	*c = zl_db_conn(w->db);
+	char		 code[32];
+
+	for (int i = 0; i < 150; i++) {
+		snprintf(code, sizeof(code), "UNIT-W%d-%d", w->id, i);
+		if (zl_tx_begin(c) != 0 || insert_org(c, code) <= 0)
+			return "write failed";
+		if (i % 5 == 4) {		/* given up: leaves the batch be */
+			zl_tx_rollback(c);
+			continue;
+		}
+		if (i % 7 == 3 && insert_org(c, "UNIT-DUP") == ZL_ECONFLICT) {
+			zl_tx_rollback(c);	/* a conflict undoes this one only */
+			continue;
+		}
+		if (zl_tx_commit(c) != 0)
+			return "commit failed";
+	}
+	return NULL;
+}
+
+static void
+test_db__concurrent_writers_queue_and_share_syncs(void **state)
+{
+	struct writer	 w[6];
+	pthread_t	 t[6];
+	uint64_t	 c0, s0, c1, s1;
+	void		*res;
+
+	zl_db_sync_stats(*state, &c0, &s0);
+	for (int i = 0; i < 6; i++) {
+		w[i] = (struct writer){ *state, i };
+		pthread_create(&t[i], NULL, write_many, &w[i]);
+	}
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], &res);
+		assert_null(res);	/* no writer saw SQLITE_BUSY */
+	}
+	/* Per writer: 30 rolled back (i % 5 == 4), and 17 of the others try
+	 * the duplicate (i % 7 == 3): one of those gets in, the rest fail. */
+	int64_t kept = 6 * (150 - 30 - 17) + 1;
+	zl_db_sync_stats(*state, &c1, &s1);
+	assert_int_equal(c1 - c0, kept);
+	assert_true(s1 - s0 >= 1);
+	assert_true(s1 - s0 < (uint64_t)kept);
+	struct zl_stmt *s = zl_stmt_get(zl_db_conn(*state),
+	    "SELECT count(*) FROM orgs WHERE code LIKE 'UNIT-W%'");
+	assert_int_equal(zl_stmt_scalar(s), kept);
+	s = zl_stmt_get(zl_db_conn(*state), "SELECT count(*) FROM orgs WHERE code = 'UNIT-DUP'");
+	assert_int_equal(zl_stmt_scalar(s), 1);
+}
+
 static void
 test_db__sql_builder_and_like_escape(void **state)
 {
@@ -198,6 +279,8 @@ const struct CMUnitTest db_tests[] = {
 	cmocka_unit_test_setup_teardown(test_db__migrate_is_idempotent, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__insert_returning_and_unique_conflict, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__rollback_discards_and_changes_counted, open_sqlite, close_db),
+	cmocka_unit_test_setup_teardown(test_db__commit_is_synced_alone_and_shared_together, open_sqlite, close_db),
+	cmocka_unit_test_setup_teardown(test_db__concurrent_writers_queue_and_share_syncs, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__sql_builder_and_like_escape, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__dialect_expands_macros, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__bad_url_and_bad_sql_fail_cleanly, open_sqlite, close_db),
