@@ -167,6 +167,26 @@ zl_db_sync_stats(struct zl_db *db, uint64_t *commits, uint64_t *syncs)
 		db->ops->sync_stats(db->shared, commits, syncs);
 }
 
+void
+zl_db_defer_sync(struct zl_conn *c)
+{
+	c->defer_sync = 1;
+}
+
+int
+zl_db_sync_pending(const struct zl_conn *c)
+{
+	return c->pending_sync != 0;
+}
+
+int
+zl_db_when_durable(struct zl_conn *c, void (*fn)(void *), void *arg)
+{
+	if (c->pending_sync == 0 || c->db->ops->when_durable == NULL)
+		return 1;
+	return c->db->ops->when_durable(c, fn, arg);
+}
+
 static uint64_t generation;
 
 uint64_t

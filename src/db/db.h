@@ -49,6 +49,15 @@ void	 zl_db_bump(void);
  * since the database was opened (SQLite; both 0 on PostgreSQL).  Fewer syncs
  * than commits means commits shared a sync. */
 void	 zl_db_sync_stats(struct zl_db *db, uint64_t *commits, uint64_t *syncs);
+/* For a server that answers asynchronously.  After zl_db_defer_sync(c),
+ * zl_tx_commit on c returns once the transaction is committed and visible,
+ * before it is durable; the answer to the client must then wait:
+ * zl_db_when_durable(c, fn, arg) returns 1 when every commit made on c is
+ * on disk already, or 0 and calls fn(arg) from another thread once they
+ * are.  On PostgreSQL a commit is durable when it returns: always 1. */
+void	 zl_db_defer_sync(struct zl_conn *c);
+int	 zl_db_sync_pending(const struct zl_conn *c);
+int	 zl_db_when_durable(struct zl_conn *c, void (*fn)(void *), void *arg);
 /* Run a script of statements without parameters (migrations). */
 int	 zl_db_exec(struct zl_conn *c, const char *sql);
 

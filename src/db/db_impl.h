@@ -17,6 +17,7 @@ struct backend_ops {
 	int	(*commit)(struct zl_conn *c);
 	void	(*rollback)(struct zl_conn *c);
 	void	(*sync_stats)(void *shared, uint64_t *commits, uint64_t *syncs);
+	int	(*when_durable)(struct zl_conn *c, void (*fn)(void *), void *arg);
 	int	(*connect)(struct zl_conn *c, const char *url, char *errbuf, size_t n);
 	void	(*disconnect)(struct zl_conn *c);
 	int	(*exec)(struct zl_conn *c, const char *sql);
@@ -51,6 +52,8 @@ struct zl_conn {
 	struct zl_conn		*tx_conn;	/* runs this thread's transaction, if not itself */
 	int			 holds_write_lock;	/* SQLite: see sqlite.c */
 	int			 group_sync;		/* SQLite: WAL synced by make_durable */
+	int			 defer_sync;		/* see zl_db_defer_sync */
+	uint64_t		 pending_sync;		/* SQLite: the ticket to wait for */
 	int			 nslots;
 	struct stmt_slot	 slots[STMT_CACHE];
 };

@@ -49,6 +49,22 @@ struct member {
 	uint64_t	 ticket;	/* the batch's turn to be synced */
 };
 
+/* The statements that frame batches and their members, on the writer. */
+enum ctl { CTL_BEGIN, CTL_SAVEPOINT, CTL_RELEASE, CTL_ROLLBACK_TO, CTL_COMMIT,
+	CTL_ROLLBACK, CTL__MAX };
+static const char *const ctl_sql[CTL__MAX] = {
+	"BEGIN IMMEDIATE", "SAVEPOINT zl_tx", "RELEASE zl_tx", "ROLLBACK TO zl_tx",
+	"COMMIT", "ROLLBACK",
+};
+
+/* An answer that waits for its commits to be durable (zl_db_when_durable). */
+struct waiter {
+	uint64_t	 ticket;
+	void		(*fn)(void *);
+	void		*arg;
+	struct waiter	*next;
+};
+
 /* Shared by the connections of one database. */
 struct sq_shared {
 	pthread_mutex_t	 write_lock;	/* held while using the writer */
@@ -65,6 +81,10 @@ struct sq_shared {
 	uint64_t	 durable;	/* tickets covered by a finished sync */
 	int		 syncing;
 	uint64_t	 commits, batches, syncs;
+	sqlite3_stmt	*ctl[CTL__MAX];	/* the writer's, prepared once */
+	struct waiter	*waiters;	/* answers held until a sync covers them */
+	pthread_t	 syncer;	/* started for the first waiter */
+	int		 syncer_started, stopping;
 };
 
 static int sq_connect(struct zl_conn *, const char *, char *, size_t);
@@ -90,6 +110,13 @@ sq_shared_free(void *p)
 
 	if (sh == NULL)
 		return;
+	if (sh->syncer_started) {
+		pthread_mutex_lock(&sh->sync_lock);
+		sh->stopping = 1;
+		pthread_cond_broadcast(&sh->changed);
+		pthread_mutex_unlock(&sh->sync_lock);
+		pthread_join(sh->syncer, NULL);
+	}
 	if (sh->commits > 0)
 		zl_info("sqlite: %llu write transactions in %llu commits, %llu WAL syncs",
 		    (unsigned long long)sh->commits, (unsigned long long)sh->batches,
@@ -121,6 +148,24 @@ run(struct zl_conn *c, const char *sql)
 	return rc == SQLITE_OK ? 0 : map_rc(c->handle, rc);
 }
 
+/* Run a framing statement on the writer: prepared once, not parsed each
+ * time as sqlite3_exec would. */
+static int
+ctl(struct zl_conn *w, enum ctl which)
+{
+	struct sq_shared	*sh = w->db->shared;
+	sqlite3_stmt		*st = sh->ctl[which];
+	int			 rc;
+
+	if (st == NULL && sqlite3_prepare_v3(w->handle, ctl_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &sh->ctl[which], NULL) != SQLITE_OK)
+		return map_rc(w->handle, sqlite3_errcode(w->handle));
+	st = sh->ctl[which];
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : map_rc(w->handle, rc);
+}
+
 /* ---- durability -------------------------------------------------------- */
 
 /* The WAL, opened once by us: fdatasync covers the file whoever wrote it.
@@ -148,6 +193,27 @@ wal_fd(struct sq_shared *sh, struct zl_conn *c)
 	return sh->wal_fd;
 }
 
+/* With sync_lock held: sync the WAL once, covering every ticket given so
+ * far.  The lock is let go during the sync, so commits go on meanwhile. */
+static void
+sync_wal(struct sq_shared *sh, int fd)
+{
+	uint64_t upto = sh->tickets;
+
+	sh->syncing = 1;
+	pthread_mutex_unlock(&sh->sync_lock);
+	if (fd < 0 || fdatasync(fd) != 0) {
+		zl_errorf("sqlite: syncing the WAL failed (%s); stopping so "
+		    "that recovery decides what is durable", strerror(errno));
+		abort();
+	}
+	pthread_mutex_lock(&sh->sync_lock);
+	sh->syncing = 0;
+	sh->durable = upto;
+	sh->syncs++;
+	pthread_cond_broadcast(&sh->changed);
+}
+
 /* Return once the batch that got ticket is on disk. */
 static void
 make_durable(struct sq_shared *sh, struct zl_conn *c, uint64_t ticket)
@@ -156,26 +222,97 @@ make_durable(struct sq_shared *sh, struct zl_conn *c, uint64_t ticket)
 		return;		/* no WAL (an in-memory database) */
 	pthread_mutex_lock(&sh->sync_lock);
 	while (sh->durable < ticket) {
-		if (sh->syncing) {
+		if (sh->syncing)
 			pthread_cond_wait(&sh->changed, &sh->sync_lock);
-			continue;
-		}
-		uint64_t upto = sh->tickets;
-		int fd = wal_fd(sh, c);
-		sh->syncing = 1;
-		pthread_mutex_unlock(&sh->sync_lock);
-		if (fd < 0 || fdatasync(fd) != 0) {
-			zl_errorf("sqlite: syncing the WAL failed (%s); stopping so "
-			    "that recovery decides what is durable", strerror(errno));
-			abort();
-		}
-		pthread_mutex_lock(&sh->sync_lock);
-		sh->syncing = 0;
-		sh->durable = upto;
-		sh->syncs++;
-		pthread_cond_broadcast(&sh->changed);
+		else
+			sync_wal(sh, wal_fd(sh, c));
 	}
 	pthread_mutex_unlock(&sh->sync_lock);
+}
+
+/* The syncer: while answers wait, sync and hand each its turn. */
+static void *
+syncer(void *p)
+{
+	struct sq_shared *sh = p;
+
+	pthread_mutex_lock(&sh->sync_lock);
+	for (;;) {
+		struct waiter *ready = NULL, **wp = &sh->waiters;
+
+		while (*wp != NULL) {
+			struct waiter *w = *wp;
+			if (w->ticket <= sh->durable) {
+				*wp = w->next;
+				w->next = ready;
+				ready = w;
+			} else
+				wp = &w->next;
+		}
+		if (ready != NULL) {
+			pthread_mutex_unlock(&sh->sync_lock);
+			while (ready != NULL) {
+				struct waiter *w = ready;
+				ready = w->next;
+				w->fn(w->arg);
+				free(w);
+			}
+			pthread_mutex_lock(&sh->sync_lock);
+			continue;
+		}
+		if (sh->waiters != NULL && !sh->syncing)
+			sync_wal(sh, sh->wal_fd);
+		else if (sh->waiters == NULL && sh->stopping)
+			break;
+		else
+			pthread_cond_wait(&sh->changed, &sh->sync_lock);
+	}
+	pthread_mutex_unlock(&sh->sync_lock);
+	return NULL;
+}
+
+/* The end of a commit of c: durable now, or (deferred) noted for the answer. */
+static void
+settle(struct sq_shared *sh, struct zl_conn *c, uint64_t ticket)
+{
+	if (!c->group_sync)
+		return;
+	if (c->defer_sync) {
+		if (ticket > c->pending_sync)
+			c->pending_sync = ticket;
+	} else
+		make_durable(sh, c, ticket);
+}
+
+static int
+sq_when_durable(struct zl_conn *c, void (*fn)(void *), void *arg)
+{
+	struct sq_shared	*sh = c->db->shared;
+	struct waiter		*w;
+	uint64_t		 ticket = c->pending_sync;
+
+	c->pending_sync = 0;
+	if (ticket == 0)
+		return 1;
+	if ((w = malloc(sizeof(*w))) == NULL) {
+		make_durable(sh, c, ticket);	/* out of memory: wait here */
+		return 1;
+	}
+	pthread_mutex_lock(&sh->sync_lock);
+	if (sh->durable >= ticket) {
+		pthread_mutex_unlock(&sh->sync_lock);
+		free(w);
+		return 1;
+	}
+	*w = (struct waiter){ ticket, fn, arg, sh->waiters };
+	sh->waiters = w;
+	(void)wal_fd(sh, c);
+	if (!sh->syncer_started &&
+	    pthread_create(&sh->syncer, NULL, syncer, sh) == 0)
+		sh->syncer_started = 1;
+	pthread_cond_broadcast(&sh->changed);
+	pthread_mutex_unlock(&sh->sync_lock);
+	return 0;
 }
 
 /* A ticket for a commit made on the calling thread just now. */
@@ -238,8 +375,8 @@ close_batch(struct sq_shared *sh)
 		return;
 	if (sqlite3_get_autocommit(w->handle))
 		rc = ZL_EDB;	/* an error already rolled the batch back */
-	else if ((rc = run(w, "COMMIT")) != 0)
-		(void)run(w, "ROLLBACK");
+	else if ((rc = ctl(w, CTL_COMMIT)) != 0)
+		(void)ctl(w, CTL_ROLLBACK);
 	else
 		ticket = committed(sh, sh->nmembers);
 	sh->batch_open = 0;
@@ -268,14 +405,14 @@ sq_begin(struct zl_conn *c)
 		return ZL_EDB;
 	}
 	if (!sh->batch_open) {
-		if ((rc = run(w, "BEGIN IMMEDIATE")) != 0) {
+		if ((rc = ctl(w, CTL_BEGIN)) != 0) {
 			write_unlock(c);
 			return rc;
 		}
 		sh->batch_open = 1;
 		w->in_tx = 1;
 	}
-	if ((rc = run(w, "SAVEPOINT zl_tx")) != 0) {
+	if ((rc = ctl(w, CTL_SAVEPOINT)) != 0) {
 		close_batch(sh);
 		write_unlock(c);
 		return rc;
@@ -310,7 +447,7 @@ end_member(struct zl_conn *c, struct member *m)
 	}
 	if (m == NULL || m->rc != 0)
 		return m == NULL ? 0 : m->rc;
-	make_durable(sh, c, m->ticket);
+	settle(sh, c, m->ticket);
 	return 0;
 }
 
@@ -322,7 +459,8 @@ sq_rollback(struct zl_conn *c)
 	if (w == NULL)
 		return;
 	if (!sqlite3_get_autocommit(w->handle))
-		(void)run(w, "ROLLBACK TO zl_tx; RELEASE zl_tx");
+		if (ctl(w, CTL_ROLLBACK_TO) == 0)
+			(void)ctl(w, CTL_RELEASE);
 	(void)end_member(c, NULL);
 }
 
@@ -332,7 +470,7 @@ sq_commit(struct zl_conn *c)
 	struct member	 m = { 0 };
 	int		 rc;
 
-	if ((rc = run(c->tx_conn, "RELEASE zl_tx")) != 0) {
+	if ((rc = ctl(c->tx_conn, CTL_RELEASE)) != 0) {
 		sq_rollback(c);
 		return rc;
 	}
@@ -356,7 +494,7 @@ end_lone_write(struct zl_conn *c, int ok)
 
 	write_unlock(c);
 	if (ok)
-		make_durable(sh, c, committed(sh, 1));
+		settle(sh, c, committed(sh, 1));
 }
 
 static int
@@ -410,6 +548,13 @@ sq_connect(struct zl_conn *c, const char *url, char *errbuf, size_t n)
 static void
 sq_disconnect(struct zl_conn *c)
 {
+	struct sq_shared *sh = c->db->shared;
+
+	if (sh != NULL && sh->writer == c)
+		for (int i = 0; i < CTL__MAX; i++) {
+			sqlite3_finalize(sh->ctl[i]);
+			sh->ctl[i] = NULL;
+		}
 	sqlite3_close_v2(c->handle);
 }
 
@@ -557,6 +702,7 @@ const struct backend_ops zl_sqlite_ops = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.sync_stats = sq_sync_stats,
+	.when_durable = sq_when_durable,
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.exec = sq_exec,

@@ -125,6 +125,7 @@ api(struct zl_req *r)
 		zl_reply_problem(r, ZL_EBUSY);
 		return;
 	}
+	zl_db_defer_sync(r->db);	/* server.c answers once durable */
 	if ((rc = check_access(r, rt)) != 0 || (rc = check_csrf(r)) != 0 ||
 	    (rc = read_body(r)) != 0 || (rc = rt->fn(r)) != 0) {
 		if (r->db != NULL)

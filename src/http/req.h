@@ -59,6 +59,7 @@ struct zl_req {
 	char			*body;
 	size_t			 body_len, body_cap;
 	int			 body_too_large;
+	int			 awaiting_disk;	/* suspended until its commits are durable */
 	size_t			 body_limit;
 	json_t			*json;		/* parsed body (borrowed from arena) */
 	int			 nparams;

@@ -113,6 +113,29 @@ drain_limit(const struct zl_app *app, size_t limit)
 	return n > 16ULL << 20 ? n : 16ULL << 20;
 }
 
+/* Called by the database's syncer once the request's commits are durable. */
+static void
+resume(void *arg)
+{
+	struct zl_req *r = arg;
+
+	MHD_resume_connection(r->conn);
+}
+
+/* The answer goes out once what the request committed is on disk: until
+ * then the connection is suspended and this thread serves others. */
+static enum MHD_Result
+reply_when_durable(struct MHD_Connection *c, struct zl_req *r)
+{
+	if (r->db == NULL || !zl_db_sync_pending(r->db))
+		return send_reply(c, r);
+	r->awaiting_disk = 1;
+	MHD_suspend_connection(c);
+	if (zl_db_when_durable(r->db, resume, r))
+		MHD_resume_connection(c);
+	return MHD_YES;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload,
@@ -153,6 +176,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		}
 		return MHD_YES;
 	}
+	if (r->awaiting_disk) {		/* resumed: the commits are durable */
+		r->awaiting_disk = 0;
+		return send_reply(c, r);
+	}
 	if (*upload_size > 0) {
 		if (r->status != 0)
 			r->body_too_large = 1;	/* answered already: discard */
@@ -184,7 +211,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		zl_reply_problem(r, ZL_ELIMIT);
 	} else
 		zl_dispatch(r);
-	return send_reply(c, r);
+	return reply_when_durable(c, r);
 }
 
 static void
@@ -297,7 +324,7 @@ zl_serve(struct zl_app *app)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-	    MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
+	    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, app,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,

@@ -246,7 +246,10 @@ zl_ledger_begin(struct zl_conn *c, struct zl_ledger_batch **out)
 	if (b == NULL)
 		return ZL_ENOMEM;
 	b->c = c;
-	if ((s = zl_stmt_get(c, sql[Q_LOCK])) == NULL)
+	/* PostgreSQL: the row lock orders concurrent appenders.  SQLite: the
+	 * transaction holds the database's one write lock already. */
+	if ((s = zl_stmt_get(c, sql[zl_db_backend(zl_conn_db(c)) == ZL_DB_SQLITE ?
+	    Q_HEAD : Q_LOCK])) == NULL)
 		goto db;
 	if ((found = zl_stmt_step(s)) == ZL_ROW)
 		rc = decode_head(s, &b->alg, &b->f);

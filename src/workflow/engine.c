@@ -138,27 +138,71 @@ assignee_possible(void *ctx, const struct zl_assignee *as)
 	}
 }
 
+/* A stored definition parsed.  Rows of process_defs never change (a new
+ * version is a new row), so each thread keeps the ones it parsed, keyed by
+ * id and checked against the text, up to DEF_CACHE of them; they live as
+ * long as the thread.  Starting a case no longer parses JSON each time. */
+#define DEF_CACHE	64
+struct parsed_def {
+	int64_t			 id;
+	char			*text;
+	json_t			*doc;
+	struct zl_procdef	*def;
+};
+static __thread struct {
+	struct zl_arena		 arena;
+	int			 n;
+	struct parsed_def	 e[DEF_CACHE];
+} defs;
+
+static int
+parse_def(struct parsed_def *p, int64_t id, const char *text, struct zl_arena *a)
+{
+	struct zl_error err;
+
+	memset(&err, 0, sizeof(err));
+	p->id = id;
+	p->text = zl_arena_strdup(a, text);
+	/* Stored definitions were checked on save; roles may since have been
+	 * disabled, which the task creation reports. */
+	if ((p->doc = zl_json_own(a, json_loads(text, 0, NULL))) == NULL ||
+	    zl_procdef_parse(p->doc, NULL, NULL, NULL, a, &p->def, &err) != 0)
+		return ZL_EDB;
+	return 0;
+}
+
+static struct parsed_def *
+parsed_def(int64_t id, const char *text, struct zl_arena *a)
+{
+	struct parsed_def *p = zl_arena_alloc(a, sizeof(*p));
+
+	for (int i = 0; i < defs.n; i++)
+		if (defs.e[i].id == id && strcmp(defs.e[i].text, text) == 0)
+			return &defs.e[i];
+	/* Parsed for this request first: what cannot be parsed is not kept. */
+	if (parse_def(p, id, text, a) != 0)
+		return NULL;
+	if (defs.n < DEF_CACHE && parse_def(&defs.e[defs.n], id, text, &defs.arena) == 0)
+		return &defs.e[defs.n++];
+	return p;
+}
+
 static int
 def_load(struct zl_conn *c, struct zl_arena *a, int64_t id, const char *code,
     struct zl_wf_def **out)
 {
 	struct zl_wf_def	*d = zl_arena_alloc(a, sizeof(*d));
+	struct parsed_def	*p;
 	const char		*doc;
-	struct zl_error		 err;
-	json_t			*j;
 	int			 rc;
 
-	memset(&err, 0, sizeof(err));
 	if ((rc = zl_wfs_def_get(c, a, id, code, &d->id, &d->version, &d->name, &doc,
 	    &d->org_id, &d->created_at)) != 0)
 		return rc;
-	if ((j = zl_json_own(a, json_loads(doc, 0, NULL))) == NULL)
+	if ((p = parsed_def(d->id, doc, a)) == NULL)
 		return ZL_EDB;
-	/* Stored definitions were checked on save; roles may since have been
-	 * disabled, which the task creation reports. */
-	if ((rc = zl_procdef_parse(j, NULL, NULL, NULL, a, &d->def, &err)) != 0)
-		return rc;
-	d->doc = j;
+	d->doc = p->doc;
+	d->def = p->def;
 	d->code = code;
 	*out = d;
 	return 0;

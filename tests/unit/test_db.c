@@ -146,6 +146,42 @@ test_db__commit_is_synced_alone_and_shared_together(void **state)
 	assert_int_equal(s1 - s0, 21);
 }
 
+static void
+mark_done(void *arg)
+{
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+}
+
+/* Deferred: the commit returns before its sync; the answer is released
+ * from the syncer once a sync covers it, and only then. */
+static void
+test_db__deferred_commit_released_after_its_sync(void **state)
+{
+	struct zl_conn	*c = zl_db_conn(*state);
+	uint64_t	 c0, s0, c1, s1;
+	int		 done = 0;
+
+	zl_db_defer_sync(c);
+	assert_int_equal(zl_db_when_durable(c, mark_done, &done), 1);	/* nothing pending */
+	zl_db_sync_stats(*state, &c0, &s0);
+	assert_int_equal(zl_tx_begin(c), 0);
+	assert_true(insert_org(c, "UNIT-DEFER") > 0);
+	assert_int_equal(zl_tx_commit(c), 0);
+	zl_db_sync_stats(*state, &c1, &s1);
+	assert_int_equal(c1 - c0, 1);
+	assert_int_equal(s1, s0);		/* committed, not yet synced */
+	assert_true(zl_db_sync_pending(c));
+	if (zl_db_when_durable(c, mark_done, &done) == 0)
+		for (int i = 0; i < 5000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); i++)
+			usleep(1000);
+	else
+		done = 1;
+	assert_int_equal(done, 1);
+	zl_db_sync_stats(*state, &c1, &s1);
+	assert_true(s1 > s0);			/* released by a sync */
+	assert_false(zl_db_sync_pending(c));
+}
+
 struct writer { struct zl_db *db; int id; };
 
 static void *
@@ -281,6 +317,7 @@ const struct CMUnitTest db_tests[] = {
 	cmocka_unit_test_setup_teardown(test_db__rollback_discards_and_changes_counted, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__commit_is_synced_alone_and_shared_together, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__concurrent_writers_queue_and_share_syncs, open_sqlite, close_db),
+	cmocka_unit_test_setup_teardown(test_db__deferred_commit_released_after_its_sync, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__sql_builder_and_like_escape, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__dialect_expands_macros, open_sqlite, close_db),
 	cmocka_unit_test_setup_teardown(test_db__bad_url_and_bad_sql_fail_cleanly, open_sqlite, close_db),

@@ -1,6 +1,8 @@
 /* application_store.c: SQL of applications, and the few catalog and workflow
  * rows an application page shows. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -42,6 +44,36 @@ row(struct zl_stmt *s, struct zl_arena *a, struct zl_application *ap)
 	ap->applicant_name = zl_arena_strdup(a, zl_col_text(s, 17));
 }
 
+/* The form of an item's document.  Each thread keeps the last form it
+ * parsed per slot, checked against the document's text, so that applying
+ * does not parse the whole guide every time; the request holds a reference
+ * of its own, so a slot may be replaced while a request still uses it. */
+#define FORM_CACHE	64
+static __thread struct { int64_t id; char *text; json_t *form; } forms[FORM_CACHE];
+
+static json_t *
+item_form(struct zl_arena *a, int64_t id, const char *text)
+{
+	unsigned	 i = (unsigned)((uint64_t)id % FORM_CACHE);
+	json_t		*doc, *form;
+	char		*copy;
+
+	if (forms[i].text == NULL || forms[i].id != id || strcmp(forms[i].text, text) != 0) {
+		if ((doc = json_loads(text, 0, NULL)) == NULL)
+			return NULL;
+		form = json_incref(json_object_get(doc, "form"));
+		json_decref(doc);
+		if (form == NULL || (copy = strdup(text)) == NULL)
+			return zl_json_own(a, form);
+		free(forms[i].text);
+		json_decref(forms[i].form);
+		forms[i].id = id;
+		forms[i].text = copy;
+		forms[i].form = form;
+	}
+	return zl_json_own(a, json_incref(forms[i].form));
+}
+
 int
 zl_app_store_item(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_app_item *it)
 {
@@ -53,7 +85,6 @@ zl_app_store_item(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_a
 		return ZL_EDB;
 	zl_bind_int(s, 1, id);
 	if ((rc = zl_stmt_step(s)) == ZL_ROW) {
-		json_t *doc = zl_json_own(a, json_loads(zl_col_text(s, 9), 0, NULL));
 		it->id = zl_col_int(s, 0);
 		it->org_id = zl_col_int(s, 1);
 		it->version = zl_col_int(s, 2);
@@ -63,7 +94,7 @@ zl_app_store_item(struct zl_conn *c, struct zl_arena *a, int64_t id, struct zl_a
 		it->audience = zl_arena_strdup(a, zl_col_text(s, 6));
 		it->status = zl_arena_strdup(a, zl_col_text(s, 7));
 		it->process_code = zl_arena_strdup(a, zl_col_text(s, 8));
-		it->form = doc ? json_object_get(doc, "form") : NULL;
+		it->form = item_form(a, it->id, zl_col_text(s, 9));
 	}
 	zl_stmt_reset(s);
 	return rc == ZL_ROW ? 0 : rc == ZL_DONE ? ZL_ENOTFOUND : rc;
