@@ -230,7 +230,7 @@ test('paging: newest first with limit and an opaque cursor; bad limit, cursor, u
   assert.ok(p1.next_cursor);
   const p2 = await u.finance.ok(`/api/v1/notifications?limit=2&cursor=${encodeURIComponent(p1.next_cursor)}`);
   assert.deepEqual([...p1.items, ...p2.items].map((x) => x.id), all.slice(0, 4).map((x) => x.id));
-  for (const q of ['limit=0', 'limit=-1', 'limit=abc', 'limit=100000', 'cursor=abc', 'cursor=-5', 'unread=2', 'unread=yes']) {
+  for (const q of ['limit=0', 'limit=-1', 'limit=abc', 'limit=100000', 'cursor=abc', 'cursor=-5', 'unread=2', 'unread=yes', 'unread=true']) {
     assertProblem(await u.finance.get(`/api/v1/notifications?${q}`), 400, 'validation');
   }
   for (const id of ['abc', '0', '-1', '1.5', '99999999999']) {

@@ -109,6 +109,26 @@ test_notify__applicant_links_by_kind_of_user_and_comments(void **state)
 }
 
 static void
+test_notify__subject_without_application_links_to_inbox_or_nowhere(void **state)
+{
+	static const struct zl_notify_subject other = { 0, "#9", "办件" };
+	struct zl_notify_event	ev = { ZL_NOTIFY_TASK, "procurement", 9, 3, "评审", 0, NULL };
+	struct zl_arena		a;
+	struct zl_notification	n;
+
+	(void)state;
+	zl_arena_init(&a);
+	zl_notify_compose(&a, &ev, &other, 0, &n);
+	assert_string_equal(n.link, "/console/tasks");
+	assert_string_equal(n.entity, "procurement");
+	assert_has(n.body, "#9");
+	ev.kind = ZL_NOTIFY_APPROVED;
+	zl_notify_compose(&a, &ev, &other, 1, &n);
+	assert_string_equal(n.link, "");
+	zl_arena_release(&a);
+}
+
+static void
 test_notify__kind_names_cover_the_enum(void **state)
 {
 	(void)state;
@@ -120,6 +140,7 @@ const struct CMUnitTest notify_tests[] = {
 	cmocka_unit_test(test_notify__task_names_case_step_and_shanghai_due_date),
 	cmocka_unit_test(test_notify__handler_kinds_link_to_the_inbox),
 	cmocka_unit_test(test_notify__applicant_links_by_kind_of_user_and_comments),
+	cmocka_unit_test(test_notify__subject_without_application_links_to_inbox_or_nowhere),
 	cmocka_unit_test(test_notify__kind_names_cover_the_enum),
 };
 const size_t notify_tests_n = sizeof(notify_tests) / sizeof(notify_tests[0]);

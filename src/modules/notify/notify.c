@@ -87,13 +87,16 @@ zl_notify_compose(struct zl_arena *a, const struct zl_notify_event *ev,
 		out->title = out->body = "";
 		break;
 	}
-	/* Handlers go to their inbox (filtered to the case); applicants to their case. */
+	/* Handlers go to their inbox (filtered to an application's code); applicants
+	 * to their application, where there is one. */
 	if (!to_applicant(ev->kind))
-		out->link = rect ? "/console/tasks" :
-		    zl_arena_printf(a, "/console/tasks?q=%s", code);
-	else
+		out->link = strcmp(ev->subject, "application") == 0 ?
+		    zl_arena_printf(a, "/console/tasks?q=%s", code) : "/console/tasks";
+	else if (subj->app_id > 0)
 		out->link = zl_arena_printf(a, citizen ? "/portal/mine/applications/%lld" :
 		    "/console/applications/%lld", (long long)subj->app_id);
+	else
+		out->link = "";
 }
 
 int
@@ -109,7 +112,13 @@ zl_notify_case(struct zl_conn *c, struct zl_arena *a, const struct zl_notify_eve
 		n = ZL_NOTIFY_MAX_RECIPIENTS;
 	if (n <= 0 || ev->kind < 0 || ev->kind >= ZL_NOTIFY__MAX)
 		return 0;
-	if ((rc = zl_notify_store_subject(c, a, ev->subject, ev->subject_id, &subj)) != 0)
+	/* A subject without an application behind it (a later module's) is named
+	 * by its id, so that no event fails for want of a title. */
+	if ((rc = zl_notify_store_subject(c, a, ev->subject, ev->subject_id, &subj)) == ZL_ENOTFOUND) {
+		subj.app_id = 0;
+		subj.code = zl_arena_printf(a, "#%lld", (long long)ev->subject_id);
+		subj.item_name = "办件";
+	} else if (rc != 0)
 		return rc;
 	for (int k = 0; k < n; k++) {
 		int dup = users[k] <= 0 || users[k] == skip;

@@ -20,7 +20,7 @@ handle_list(struct zl_req *r)
 
 	if ((rc = zl_req_page(r, &f.limit, &f.before)) != 0)
 		return rc;
-	if (unread != NULL && strcmp(unread, "1") != 0 && strcmp(unread, "0") != 0)
+	if (unread != NULL && *unread != '\0' && strcmp(unread, "1") != 0 && strcmp(unread, "0") != 0)
 		return zl_err_field(&r->err, "unread", "must be 1 or 0");
 	f.unread = unread != NULL && strcmp(unread, "1") == 0;
 	if ((rc = zl_notify_list(r->db, &r->arena, r->who, &f, &ns, &n)) != 0)

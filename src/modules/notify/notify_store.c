@@ -55,10 +55,12 @@ int
 zl_notify_store_subject(struct zl_conn *c, struct zl_arena *a, const char *subject, int64_t id,
     struct zl_notify_subject *out)
 {
-	struct zl_stmt	*s = zl_stmt_get(c, sql[strcmp(subject, "rectification") == 0 ?
-	    Q_RECT : Q_APP]);
+	struct zl_stmt	*s;
 	int		 rc;
 
+	if (strcmp(subject, "application") != 0 && strcmp(subject, "rectification") != 0)
+		return ZL_ENOTFOUND;
+	s = zl_stmt_get(c, sql[strcmp(subject, "rectification") == 0 ? Q_RECT : Q_APP]);
 	if (s == NULL)
 		return ZL_EDB;
 	zl_bind_int(s, 1, id);
