@@ -1,11 +1,12 @@
 /* main.c: the zhili command: serve, migrate, seed-demo, bench-seed, user add,
- * version.  Settings come from defaults, --config FILE, ZHILI_* variables
+ * escalate, version.  Settings come from defaults, --config FILE, ZHILI_* variables
  * and --key value flags, in that order. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/session.h"
@@ -18,6 +19,7 @@
 #include "tlog/ledger.h"
 #include "tlog/note.h"
 #include "tlog/tlog.h"
+#include "workflow/engine.h"
 #include "cli.h"
 
 #ifndef ZL_VERSION
@@ -38,6 +40,8 @@ usage(FILE *f)
 	    "  ledger key   print the log's verifier key (made on first use)\n"
 	    "  ledger verify       rebuild and check the whole log offline\n"
 	    "  ledger checkpoint   sign a checkpoint now\n"
+	    "  escalate     escalate overdue cases now, as the server does each minute\n"
+	    "               (--at UNIX_SECONDS: as of that time instead of now)\n"
 	    "  tlog …       standalone RFC 9162 verifier: root, verify-inclusion,\n"
 	    "               verify-consistency, verify-checkpoint\n"
 	    "  version      print the version\n"
@@ -48,7 +52,7 @@ usage(FILE *f)
 struct cli_flags {
 	const char	*username, *org, *role, *display_name;
 	int		 admin, password_stdin;
-	long		 users, leaves, cases;
+	long		 users, leaves, cases, at;
 };
 
 static int
@@ -88,6 +92,15 @@ parse_args(int argc, char **argv, int start, struct zl_config *cfg,
 		if (strcmp(a, "users") == 0) { fl->users = strtol(v, NULL, 10); continue; }
 		if (strcmp(a, "ledger-leaves") == 0) { fl->leaves = strtol(v, NULL, 10); continue; }
 		if (strcmp(a, "cases") == 0) { fl->cases = strtol(v, NULL, 10); continue; }
+		if (strcmp(a, "at") == 0) {
+			char *end;
+			fl->at = strtol(v, &end, 10);
+			if (*end != '\0' || fl->at <= 0) {
+				snprintf(err, sizeof(err), "--at needs Unix seconds");
+				goto bad;
+			}
+			continue;
+		}
 		if (zl_config_set(cfg, a, v, err, sizeof(err)) != 0)
 			goto bad;
 	}
@@ -124,6 +137,19 @@ open_db(const struct zl_config *cfg)
 		return NULL;
 	}
 	return db;
+}
+
+/* The overdue sweep of the server's background thread, once, as of `at`. */
+static int
+cmd_escalate(struct zl_db *db, long at)
+{
+	struct zl_conn	*c = zl_db_conn(db);
+	int		 n = 0;
+
+	if (c == NULL || zl_wf_escalate(c, at > 0 ? (int64_t)at : (int64_t)time(NULL), &n) != 0)
+		return 1;
+	printf("%d case%s escalated\n", n, n == 1 ? "" : "s");
+	return 0;
 }
 
 static void
@@ -246,7 +272,7 @@ main(int argc, char **argv)
 		return cmd_serve(&cfg);
 	if (strcmp(cmd, "migrate") != 0 && strcmp(cmd, "seed-demo") != 0 &&
 	    strcmp(cmd, "bench-seed") != 0 && strcmp(cmd, "user") != 0 &&
-	    strcmp(cmd, "ledger") != 0) {
+	    strcmp(cmd, "ledger") != 0 && strcmp(cmd, "escalate") != 0) {
 		fprintf(stderr, "zhili: unknown command \"%s\"\n", cmd);
 		usage(stderr);
 		return 2;
@@ -258,6 +284,8 @@ main(int argc, char **argv)
 		rc = zl_cli_seed_demo(db);
 	else if (rc == 0 && strcmp(cmd, "bench-seed") == 0)
 		rc = zl_cli_bench_seed(db, fl.users >= 0 ? fl.users : 100000, fl.leaves, fl.cases);
+	else if (rc == 0 && strcmp(cmd, "escalate") == 0)
+		rc = cmd_escalate(db, fl.at);
 	else if (rc == 0 && strcmp(cmd, "ledger") == 0)
 		rc = zl_cli_ledger(db, &cfg, argc > 2 ? argv[2] : NULL);
 	else if (rc == 0 && strcmp(cmd, "user") == 0)

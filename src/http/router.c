@@ -8,13 +8,13 @@ extern const struct zl_route zl_core_routes[], zl_auth_routes[],
     zl_org_routes[], zl_user_routes[], zl_role_routes[], zl_token_routes[],
     zl_audit_routes[], zl_ledger_routes[], zl_application_routes[], zl_task_routes[],
     zl_rating_routes[], zl_catalog_routes[], zl_upload_routes[],
-    zl_kpi_routes[], zl_calendar_routes[];
+    zl_kpi_routes[], zl_calendar_routes[], zl_notify_routes[];
 
 static const struct zl_route *const tables[] = {
 	zl_core_routes, zl_auth_routes, zl_org_routes, zl_user_routes,
 	zl_role_routes, zl_token_routes, zl_audit_routes, zl_ledger_routes,
 	zl_application_routes, zl_task_routes, zl_rating_routes, zl_catalog_routes,
-	zl_upload_routes, zl_kpi_routes, zl_calendar_routes, NULL,
+	zl_upload_routes, zl_kpi_routes, zl_calendar_routes, zl_notify_routes, NULL,
 };
 
 const struct zl_route *const *

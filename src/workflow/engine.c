@@ -15,6 +15,7 @@
 #include "core/err.h"
 #include "core/json.h"
 #include "db/db.h"
+#include "modules/notify/notify.h"
 #include "workflow/calendar.h"
 #include "workflow/engine.h"
 #include "workflow/engine_store.h"
@@ -251,11 +252,26 @@ zl_wf_def_save(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 
 /* ---- tasks ---- */
 
-/* Create the tasks of step `si` of instance i: one for 或签 (a role in an
- * org, or a user), one per holder for 会签. */
+/* The engine's one way out to notifications: tell users[0..n) what happened
+ * to case i, in the transaction of the event (the actor is not told of their
+ * own act). */
 static int
-open_step(struct zl_conn *c, struct zl_arena *a, struct zl_wf_instance *i,
-    const struct zl_wf_def *d, int si, int64_t now, struct zl_error *err)
+tell(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who, enum zl_notify_kind kind,
+    const struct zl_wf_instance *i, const char *step_name, int64_t due_at, const char *comment,
+    const int64_t *users, int n)
+{
+	struct zl_notify_event ev = { kind, i->subject, i->subject_id, i->org_id, step_name,
+	    due_at, comment };
+
+	return zl_notify_case(c, a, &ev, users, n, actor_id(who));
+}
+
+/* Create the tasks of step `si` of instance i: one for 或签 (a role in an
+ * org, or a user), one per holder for 会签; every holder is notified. */
+static int
+open_step(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
+    struct zl_wf_instance *i, const struct zl_wf_def *d, int si, int64_t now,
+    struct zl_error *err)
 {
 	const struct zl_step	*st = &d->def->steps[si];
 	struct zl_calendar	 cal;
@@ -309,28 +325,26 @@ open_step(struct zl_conn *c, struct zl_arena *a, struct zl_wf_instance *i,
 	if (user > 0) {
 		t.user_id = user;
 		t.org_id = i->org_id;
-		return zl_wfs_task_insert(c, &t);
+		if ((rc = zl_wfs_task_insert(c, &t)) != 0)
+			return rc;
+		return tell(c, a, who, ZL_NOTIFY_TASK, i, st->name, t.due_at, NULL, &user, 1);
 	}
 	t.org_id = org;
 	if ((n = zl_wfs_role_users(c, role, org, holders, 64)) == 0)
 		return zl_err_set(err, ZL_ECONFLICT, NULL,
 		    "步骤「%s」没有在岗的办理人（角色 %s） (step %s: nobody holds the role)",
 		    st->name, st->assignee.role, st->id);
-	if (st->mode == ZL_MODE_ALL && n > 0) {
-		for (int k = 0; k < n; k++) {
-			t.user_id = holders[k];
-			t.role_id = role;
-			t.role_org = org;
-			if ((rc = zl_wfs_task_insert(c, &t)) != 0)
-				return rc;
-		}
-		return 0;
-	}
 	if (n < 0)
 		return n;
 	t.role_id = role;
 	t.role_org = org;
-	return zl_wfs_task_insert(c, &t);
+	/* 会签: a task of each holder's own; 或签: one task for the role. */
+	for (int k = 0; k < (st->mode == ZL_MODE_ALL ? n : 1); k++) {
+		t.user_id = st->mode == ZL_MODE_ALL ? holders[k] : 0;
+		if ((rc = zl_wfs_task_insert(c, &t)) != 0)
+			return rc;
+	}
+	return tell(c, a, who, ZL_NOTIFY_TASK, i, st->name, t.due_at, NULL, holders, n);
 }
 
 int
@@ -360,7 +374,7 @@ zl_wf_start(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	zl_cal_release(&cal);
 	if ((rc = zl_wfs_instance_insert(c, &i)) != 0 ||
 	    (rc = zl_wfs_history(c, i.id, now, actor_id(who), "submit", "", i.step, NULL)) != 0 ||
-	    (rc = open_step(c, a, &i, d, d->def->start, now, err)) != 0)
+	    (rc = open_step(c, a, who, &i, d, d->def->start, now, err)) != 0)
 		return rc;
 	*instance_id = i.id;
 	return 0;
@@ -422,9 +436,11 @@ audit_instance(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 	return zl_audit(c, a, who, "case", i->id, i->org_id, action, zl_json_own(a, j));
 }
 
+/* End the case; the applicant hears of an approval or a rejection (with its
+ * comment), not of their own withdrawal. */
 static int
 finish(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
-    struct zl_wf_instance *i, const char *status, int64_t now)
+    struct zl_wf_instance *i, const char *status, const char *comment, int64_t now)
 {
 	int rc;
 
@@ -435,7 +451,10 @@ finish(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	    (rc = zl_wfs_instance_update(c, i)) != 0)
 		return rc;
 	i->version++;
-	return audit_instance(c, a, who, i, status);
+	if ((rc = audit_instance(c, a, who, i, status)) != 0 || strcmp(status, "withdrawn") == 0)
+		return rc;
+	return tell(c, a, who, strcmp(status, "approved") == 0 ? ZL_NOTIFY_APPROVED :
+	    ZL_NOTIFY_REJECTED, i, NULL, 0, comment, &i->applicant_id, 1);
 }
 
 /* Move the case to step `si` (or end it when si is ZL_STEP_END). */
@@ -447,12 +466,12 @@ enter(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	int rc;
 
 	if (si == ZL_STEP_END)
-		return finish(c, a, who, i, "approved", now);
+		return finish(c, a, who, i, "approved", NULL, now);
 	if (si < 0)
 		return ZL_EINTERNAL;
 	i->step = d->def->steps[si].id;
 	i->step_started_at = now;
-	if ((rc = open_step(c, a, i, d, si, now, err)) != 0 ||
+	if ((rc = open_step(c, a, who, i, d, si, now, err)) != 0 ||
 	    (rc = zl_wfs_instance_update(c, i)) != 0)
 		return rc;
 	i->version++;
@@ -503,7 +522,7 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 		break;
 	case ZL_WF_REJECT:
 		if ((rc = zl_wfs_task_close(c, t.id, "done", name, act->comment, now, by)) != 0 ||
-		    (rc = finish(c, a, who, &i, "rejected", now)) != 0)
+		    (rc = finish(c, a, who, &i, "rejected", act->comment, now)) != 0)
 			return rc;
 		break;
 	case ZL_WF_RETURN:
@@ -516,7 +535,9 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 		if ((rc = zl_wfs_instance_update(c, &i)) != 0)
 			return rc;
 		i.version++;
-		if ((rc = audit_instance(c, a, who, &i, "return")) != 0)
+		if ((rc = audit_instance(c, a, who, &i, "return")) != 0 ||
+		    (rc = tell(c, a, who, ZL_NOTIFY_RETURN, &i, t.step_name, 0, act->comment,
+		    &i.applicant_id, 1)) != 0)
 			return rc;
 		break;
 	case ZL_WF_BACK:
@@ -544,7 +565,9 @@ zl_wf_task_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 			nt.mode = "all";	/* the step now waits for the added signer too */
 		if ((act->action == ZL_WF_TRANSFER &&
 		    (rc = zl_wfs_task_close(c, t.id, "cancelled", name, act->comment, now, by)) != 0) ||
-		    (rc = zl_wfs_task_insert(c, &nt)) != 0)
+		    (rc = zl_wfs_task_insert(c, &nt)) != 0 ||
+		    (rc = tell(c, a, who, ZL_NOTIFY_TASK, &i, t.step_name, nt.due_at, NULL,
+		    &act->user_id, 1)) != 0)
 			return rc;
 		break;
 	default:
@@ -611,7 +634,7 @@ zl_wf_withdraw(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 		return zl_err_set(err, ZL_ECONFLICT, NULL,
 		    "已有人办理，不能撤回 (someone already acted on the case)");
 	if ((rc = zl_wfs_history(c, i.id, now, actor_id(who), "withdraw", i.step, NULL, NULL)) != 0 ||
-	    (rc = finish(c, a, who, &i, "withdrawn", now)) != 0)
+	    (rc = finish(c, a, who, &i, "withdrawn", NULL, now)) != 0)
 		return rc;
 	result(res, &i);
 	return 0;
@@ -621,16 +644,31 @@ int
 zl_wf_urge(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
     int64_t instance_id, struct zl_error *err)
 {
-	struct zl_wf_instance i;
-	int rc;
+	struct zl_wf_instance	 i;
+	struct zl_wf_task	*t;
+	int64_t			 users[ZL_NOTIFY_MAX_RECIPIENTS];
+	int			 rc, n, k, m = 0;
 
 	if ((rc = zl_wfs_instance_get(c, a, instance_id, &i)) != 0)
 		return rc;
 	if (strcmp(i.status, "running") != 0)
 		return zl_err_set(err, ZL_ECONFLICT, NULL, "案件不在办理中 (case not running)");
-	if ((rc = zl_wfs_urge(c, i.id)) != 0)
+	if ((rc = zl_wfs_urge(c, i.id)) != 0 ||
+	    (rc = zl_wfs_history(c, i.id, (int64_t)time(NULL), actor_id(who), "urge", i.step,
+	    NULL, NULL)) != 0 ||
+	    (rc = zl_wfs_open_tasks(c, a, i.id, NULL, &t, &n)) != 0)
 		return rc;
-	return zl_wfs_history(c, i.id, (int64_t)time(NULL), actor_id(who), "urge", i.step, NULL, NULL);
+	/* The urged: each open task's user, or the holders of its role. */
+	for (k = 0; k < n && m < ZL_NOTIFY_MAX_RECIPIENTS; k++) {
+		if (t[k].user_id != 0)
+			users[m++] = t[k].user_id;
+		else if ((rc = zl_wfs_role_users(c, t[k].role_id, t[k].role_org, users + m,
+		    ZL_NOTIFY_MAX_RECIPIENTS - m)) < 0)
+			return rc;
+		else
+			m += rc;
+	}
+	return tell(c, a, who, ZL_NOTIFY_URGE, &i, n > 0 ? t[0].step_name : NULL, 0, NULL, users, m);
 }
 
 int
@@ -709,7 +747,9 @@ zl_wf_escalate(struct zl_conn *c, int64_t now, int *count)
 		struct zl_actor		 sys = { NULL, "escalation" };
 		int64_t			 org = t[k].role_org ? t[k].role_org : t[k].org_id;
 		int64_t			 up = org ? zl_wfs_parent_org(c, org) : 0;
-		int64_t			 role = zl_wfs_role_id(c, "org-admin"), ids[1];
+		int64_t			 role = zl_wfs_role_id(c, "org-admin");
+		int64_t			 ids[ZL_NOTIFY_MAX_RECIPIENTS];
+		int			 nh;
 
 		if (zl_tx_begin(c) != 0)
 			continue;
@@ -721,6 +761,7 @@ zl_wf_escalate(struct zl_conn *c, int64_t now, int *count)
 		memset(&st, 0, sizeof(st));
 		st.instance_id = i.id;
 		st.step = t[k].step;
+		st.step_name = t[k].step_name;
 		st.mode = "any";
 		st.created_at = now;
 		st.due_at = now + 86400;	/* the superior gets a working day */
@@ -731,9 +772,15 @@ zl_wf_escalate(struct zl_conn *c, int64_t now, int *count)
 		if (rc == 0)
 			rc = zl_wfs_history(c, i.id, now, 0, "escalate", t[k].step, NULL,
 			    "超期，已提级督办 (overdue: escalated to the superior)");
-		/* The superior's task only where someone holds the role there. */
-		if (rc == 0 && up > 0 && role > 0 && zl_wfs_role_users(c, role, up, ids, 1) > 0)
-			rc = zl_wfs_task_insert(c, &st);
+		/* The superior's task, and their notification, only where someone
+		 * holds the role there. */
+		nh = up > 0 && role > 0 ? zl_wfs_role_users(c, role, up, ids,
+		    ZL_NOTIFY_MAX_RECIPIENTS) : 0;
+		if (rc == 0 && nh < 0)
+			rc = nh;
+		if (rc == 0 && nh > 0 && (rc = zl_wfs_task_insert(c, &st)) == 0)
+			rc = tell(c, &a, &sys, ZL_NOTIFY_ESCALATE, &i, st.step_name, st.due_at, NULL,
+			    ids, nh);
 		if (rc == 0)
 			rc = audit_instance(c, &a, &sys, &i, "escalate");
 		if (rc == 0 && (rc = zl_tx_commit(c)) == 0)

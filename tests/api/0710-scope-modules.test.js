@@ -305,6 +305,19 @@ const SCOPE = {
     await cantSee(other, `/api/v1/uploads/${dg}`);
     assert.equal((await u.citizen.get(`/api/v1/uploads/${dg}`)).status, 200);
   },
+  'POST /api/v1/notifications/{id}/read': async () => {
+    // finance's notification of a new task: edu, staff and the citizens cannot mark it.
+    const { ap } = await runningCase();
+    const mineOf = async (c) => (await c.all('/api/v1/notifications'))
+      .filter((n) => n.entity === 'application' && n.entity_id === ap.id);
+    const [n] = await mineOf(u.finance);
+    assert.ok(n, 'finance got no notification of the new task');
+    for (const c of [u.edu, u.staff, u.citizen, other]) {
+      assertProblem(await c.post(`/api/v1/notifications/${n.id}/read`), 404, 'not-found');
+    }
+    assert.equal((await mineOf(u.finance))[0].read, false, 'another user marked it');
+    assert.equal((await u.finance.post(`/api/v1/notifications/${n.id}/read`)).body.read, true);
+  },
 };
 
 /** A rectification (差评整改) of a finance case: its id. */

@@ -3,9 +3,13 @@
 // 受理 → 审查决定) in the hall, reads its guide, is sent to log in when applying, logs in as
 // `citizen`, fills every required field (text, credit code, phone, date, textarea and an uploaded PNG)
 // and submits; `finance` approves both steps from 待办 in the console; the citizen sees 已办结 in
-// 我的办件, rates every dimension and sees the result; the API confirms status and rating.
+// 我的办件, rates every dimension and sees the result; the API confirms status and rating. The bell
+// (消息提醒): finance's console bell counts the new task once the citizen has applied, and its
+// notification opens 待办 filtered to the case, read; after the approval the citizen's portal bell
+// counts it, and its notification opens the case.
 // Phone 375×740: the citizen applies for 财政票据领购 (choice and number fields) and rates it in the
-// phone-sized UI (the approval goes through the API); hall, apply and 我的办件 never scroll sideways.
+// phone-sized UI (the approval goes through the API); hall, apply and 我的办件 never scroll sideways,
+// nor does the bell's panel.
 'use strict';
 
 const { test, before, after } = require('node:test');
@@ -86,6 +90,26 @@ async function submitApply(page) {
   assert.equal((await page.locator(`${sel('apply-result')} ${sel('app-code')}`).innerText()).trim(), app.code);
   assert.equal(await page.locator(`${sel('apply-result')} ${sel('app-status')}`).getAttribute('data-status'), 'running');
   return app;
+}
+
+/** Wait until the header's bell shows n unread (its data-count, and the badge's text when n > 0). */
+async function bellShows(page, n) {
+  await page.waitForFunction(([s, want]) => {
+    const b = document.querySelector(s);
+    return b && b.dataset.count === String(want);
+  }, [sel('notify-bell'), n]);
+  if (n > 0) assert.equal((await page.locator(`${sel('notify-count')} .el-badge__content`).innerText()).trim(), String(n));
+}
+const unreadOf = async (who) => (await who.ok('/api/v1/notifications/unread-count')).unread;
+
+/** Open the bell's panel and click the notification of this kind about this case; it is marked read. */
+async function openNotification(page, kind, code) {
+  await page.locator(sel('notify-bell')).click();
+  const note = page.locator(`${sel('notify-item')}[data-kind="${kind}"][data-read="0"]`).filter({ hasText: code }).first();
+  await note.waitFor();
+  const read = page.waitForResponse((r) => /\/api\/v1\/notifications\/\d+\/read$/.test(r.url()));
+  await note.click();
+  assert.equal((await read).status(), 200);
 }
 
 /** 我的办件: the row of the application shows approved; open its detail and rate every dimension 5. */
@@ -221,6 +245,17 @@ test('desktop: apply in the hall, finance approves both steps in the console, th
   // finance handles both steps (受理, then 审查决定) from 待办.
   const staff = await newPage(browser, { viewport: { width: 1366, height: 800 } });
   await consoleLogin(staff, srv.base, 'finance', DEMO_PASSWORD);
+  // The bell counts the task the citizen's application gave finance; its notification opens 待办
+  // filtered to the case, and is read.
+  const finUnread = await unreadOf(finance);
+  assert.ok(finUnread >= 1, 'finance was not notified of the new task');
+  await bellShows(staff, finUnread);
+  await openNotification(staff, 'task', app.code);
+  await staff.locator(sel('page-tasks')).waitFor();
+  assert.ok(decodeURIComponent(staff.url()).endsWith(`/console/tasks?q=${app.code}`), staff.url());
+  await staff.locator(sel('task-row')).filter({ hasText: app.code }).first().waitFor();
+  await bellShows(staff, finUnread - 1);
+  await shot(staff, 'hall-desktop-notified-tasks');
   await staff.locator(sel('menu-tasks')).click();
   await staff.locator(sel('page-tasks')).waitFor();
   for (const stepId of ['accept', 'decide']) {
@@ -260,6 +295,13 @@ test('desktop: apply in the hall, finance approves both steps in the console, th
   const back = await newPage(browser, { viewport: { width: 1366, height: 800 } });
   await back.goto(`${srv.base}/#/portal/mine/applications`);
   await portalLogin(back, 'citizen');
+  // The portal bell counts the approval; its notification opens the case.
+  const citUnread = await unreadOf(citizen);
+  assert.ok(citUnread >= 1, 'the citizen was not notified of the approval');
+  await bellShows(back, citUnread);
+  await openNotification(back, 'approved', app.code);
+  await back.locator(`${sel('app-detail')}[data-id="${app.id}"]`).waitFor();
+  await bellShows(back, citUnread - 1);
   const { set } = await rateInUi(back, app, 'hall-desktop');
   await back.locator('.el-dialog__footer button').filter({ hasText: /关闭|Close/ }).first().click();
   await back.locator(sel('app-rated')).waitFor();
@@ -306,6 +348,19 @@ test('phone 375×740: apply and rate in the phone layout without sideways scroll
   // finance approves both steps through the API.
   await H.actOn(finance, app.id, 'approve', { comment: '同意' });
   await H.actOn(finance, app.id, 'approve', { comment: '同意' });
+
+  // The bell counts the approval on the next navigation; its panel fits the phone's width.
+  await page.goto(`${srv.base}/#/portal/items`);
+  await page.locator(sel('page-portal-items')).waitFor();
+  await bellShows(page, await unreadOf(citizen));
+  await page.locator(sel('notify-bell')).click();
+  await page.locator(`${sel('notify-item')}[data-kind="approved"]`).filter({ hasText: app.code }).first().waitFor();
+  const panel = await page.locator(`${sel('notify-panel')}:visible`).first().boundingBox();
+  assert.ok(panel && panel.x >= 0 && panel.x + panel.width <= 375, `the bell's panel spans ${JSON.stringify(panel)} on a 375px screen`);
+  assert.ok(await overflow(page) <= 1, `the open bell scrolls sideways by ${await overflow(page)} px`);
+  await shot(page, 'hall-phone-notify');
+  await page.locator(sel('notify-bell')).click();
+  await page.locator(`${sel('notify-panel')}`).first().waitFor({ state: 'hidden' });
 
   const { set, width } = await rateInUi(page, app, 'hall-phone');
   assert.ok(width <= 1, `我的办件 scrolls sideways by ${width} px`);

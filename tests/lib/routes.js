@@ -2,7 +2,7 @@
 // same routes back out of docs/api.md so a test can tell when the two drift apart.
 // ROUTES are the foundation routes (0700-scope, 0800-input and 0180-citizens have a case for each);
 // MODULE_ROUTES the routes of the modules built on it (ledger, catalog, applications, tasks, ratings,
-// calendar, KPIs, uploads); ALL_ROUTES both, which is what docs/api.md names.
+// calendar, KPIs, uploads, notifications); ALL_ROUTES both, which is what docs/api.md names.
 // access: public (no login) | self (any logged-in user, own data) | staff (any staff user) |
 //         a permission code.
 // body:   true when the route takes a JSON body (optional for some); raw: the body is a file.
@@ -106,6 +106,11 @@ const MODULE_ROUTES = [
   // Uploads
   { method: 'POST', path: '/api/v1/uploads', access: 'self', raw: true },
   { method: 'GET', path: '/api/v1/uploads/{digest}', access: 'self' },
+  // Notifications (each user's own)
+  { method: 'GET', path: '/api/v1/notifications', access: 'self' },
+  { method: 'GET', path: '/api/v1/notifications/unread-count', access: 'self' },
+  { method: 'POST', path: '/api/v1/notifications/{id}/read', access: 'self' },
+  { method: 'POST', path: '/api/v1/notifications/read-all', access: 'self' },
 ];
 
 const ALL_ROUTES = [...ROUTES, ...MODULE_ROUTES];

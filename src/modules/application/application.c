@@ -303,7 +303,9 @@ zl_app_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who, in
 			rc = rc ? rc : zl_err_set(err, ZL_ECONFLICT, NULL, "申请尚未提交 (not submitted)");
 			goto fail;
 		}
-		zl_tx_commit(c);
+		/* The urge and its notifications stand only if they were stored. */
+		if ((rc = zl_tx_commit(c)) != 0)
+			goto fail;
 		*out = ap;
 		return 0;
 	} else {

@@ -327,4 +327,11 @@ export default {
     confirmPassword: 'Confirm password', optional: 'optional', staffHere: 'You are signed in with a staff account',
     toConsole: 'Open the console', footer: 'Zhili · Administrative Affairs Digital Governance Platform',
   },
+  notify: {
+    title: 'Notifications', onlyUnread: 'Unread only', readAll: 'Mark all read', empty: 'No notifications',
+    kinds: {
+      task: 'New task', urge: 'Reminder', escalate: 'Escalated', return: 'Returned', approved: 'Approved',
+      rejected: 'Rejected',
+    },
+  },
 }

@@ -316,4 +316,11 @@ export default {
     staffHere: '您使用的是工作人员账号', toConsole: '进入管理控制台',
     footer: '治理 · 机关事务数字化治理平台',
   },
+  notify: {
+    title: '消息提醒', onlyUnread: '只看未读', readAll: '全部已读', empty: '暂无消息',
+    kinds: {
+      task: '新待办', urge: '催办', escalate: '超期督办', return: '退回补正', approved: '已办结',
+      rejected: '不予批准',
+    },
+  },
 }
