@@ -49,8 +49,9 @@ zl_arena_release(struct zl_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-void *
-zl_arena_alloc(struct zl_arena *a, size_t n)
+/* n bytes, not zeroed. */
+static void *
+bump(struct zl_arena *a, size_t n)
 {
 	struct zl_arena_chunk	*c = a->head;
 	size_t			 need = (n + 15) & ~(size_t)15;
@@ -82,14 +83,25 @@ zl_arena_alloc(struct zl_arena *a, size_t n)
 	p = c->data + c->used;
 	c->used += need;
 	a->total += need;
-	memset(p, 0, n);
 	return p;
+}
+
+void *
+zl_arena_alloc(struct zl_arena *a, size_t n)
+{
+	return memset(bump(a, n), 0, n);
+}
+
+void *
+zl_arena_alloc_raw(struct zl_arena *a, size_t n)
+{
+	return bump(a, n);
 }
 
 char *
 zl_arena_strndup(struct zl_arena *a, const char *s, size_t n)
 {
-	char *p = zl_arena_alloc(a, n + 1);
+	char *p = bump(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -114,7 +126,7 @@ zl_arena_vprintf(struct zl_arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		abort();
-	p = zl_arena_alloc(a, (size_t)n + 1);
+	p = bump(a, (size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }

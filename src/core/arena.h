@@ -21,6 +21,8 @@ void	 zl_arena_init(struct zl_arena *a);
 void	 zl_arena_release(struct zl_arena *a);
 /* Zeroed memory; aborts on out-of-memory (requests are bounded in size). */
 void	*zl_arena_alloc(struct zl_arena *a, size_t n);
+/* The same, not zeroed: for memory the caller fills at once. */
+void	*zl_arena_alloc_raw(struct zl_arena *a, size_t n);
 char	*zl_arena_strdup(struct zl_arena *a, const char *s);
 char	*zl_arena_strndup(struct zl_arena *a, const char *s, size_t n);
 char	*zl_arena_printf(struct zl_arena *a, const char *fmt, ...)

@@ -1,4 +1,5 @@
 /* core_http.c: health, the OpenAPI document and public platform facts. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -10,8 +11,26 @@
 static int
 handle_health(struct zl_req *r)
 {
-	return zl_reply_json(r, 200, json_pack("{s:s,s:s,s:s}", "status", "ok",
-	    "version", r->app->version, "backend", zl_db_backend_name(r->app->db)));
+	/* The answer never changes while the process runs: made once. */
+	static char	*text;
+	char		*t = __atomic_load_n(&text, __ATOMIC_ACQUIRE), *mine = NULL;
+	json_t		*j;
+
+	if (t == NULL) {
+		if ((j = json_pack("{s:s,s:s,s:s}", "status", "ok", "version", r->app->version,
+		    "backend", zl_db_backend_name(r->app->db))) == NULL ||
+		    (mine = json_dumps(j, JSON_COMPACT)) == NULL) {
+			json_decref(j);
+			return ZL_ENOMEM;
+		}
+		json_decref(j);
+		if (!__atomic_compare_exchange_n(&text, &t, mine, 0, __ATOMIC_ACQ_REL,
+		    __ATOMIC_ACQUIRE))
+			free(mine);	/* another thread made it first: t is theirs */
+		else
+			t = mine;
+	}
+	return zl_reply_static(r, 200, "application/json; charset=utf-8", t, strlen(t));
 }
 
 static int
@@ -20,7 +39,7 @@ handle_openapi(struct zl_req *r)
 	if (r->app->openapi == NULL)
 		return zl_err_set(&r->err, ZL_ENOTFOUND, NULL,
 		    "openapi.json is not in the web root; build the web application");
-	return zl_reply_bytes(r, 200, "application/json; charset=utf-8",
+	return zl_reply_static(r, 200, "application/json; charset=utf-8",
 	    r->app->openapi, r->app->openapi_len);
 }
 

@@ -29,23 +29,62 @@ zl_reply_bytes(struct zl_req *r, int status, const char *ctype, const char *data
 	return 0;
 }
 
+/* Each thread dumps into a buffer of its own that grows to the largest
+ * answer seen, then copies the text once into the request's arena (jansson's
+ * json_dumps would grow a buffer of its own and copy it twice). */
+static __thread char	*dump_buf;
+static __thread size_t	 dump_cap;
+
+int
+zl_reply_static(struct zl_req *r, int status, const char *ctype, const char *data,
+    size_t len)
+{
+	r->status = status;
+	r->ctype = ctype;
+	r->out = (char *)data;	/* never written: sent as MHD_RESPMEM_PERSISTENT */
+	r->out_len = len;
+	return 0;
+}
+
 int
 zl_reply_json(struct zl_req *r, int status, json_t *j)
 {
-	char *s;
+	size_t	 n;
+	char	*out;
 
 	if (j == NULL) {
 		zl_reply_problem(r, ZL_ENOMEM);
 		return 0;
 	}
-	s = json_dumps(j, JSON_COMPACT);
+	n = json_dumpb(j, dump_buf, dump_cap, JSON_COMPACT);
+	if (n > dump_cap && n > 0) {
+		char *p = realloc(dump_buf, n);
+		if (p == NULL) {
+			json_decref(j);
+			zl_reply_problem(r, ZL_ENOMEM);
+			return 0;
+		}
+		dump_buf = p;
+		dump_cap = n;
+		n = json_dumpb(j, dump_buf, dump_cap, JSON_COMPACT);
+	}
 	json_decref(j);
-	if (s == NULL) {
+	if (n == 0) {
 		zl_reply_problem(r, ZL_EINTERNAL);
 		return 0;
 	}
-	zl_reply_bytes(r, status, "application/json; charset=utf-8", s, strlen(s));
-	free(s);
+	out = zl_arena_alloc_raw(&r->arena, n + 1);
+	memcpy(out, dump_buf, n);
+	out[n] = '\0';
+	if (dump_cap > (1u << 20)) {	/* a rare large answer: give it back */
+		free(dump_buf);
+		dump_buf = NULL;
+		dump_cap = 0;
+	}
+	r->status = status;
+	r->ctype = "application/json; charset=utf-8";
+	r->out = out;
+	r->out_len = n;
 	return 0;
 }
 

@@ -106,6 +106,9 @@ int	 zl_reply_list(struct zl_req *r, json_t *items, int64_t next);
 int	 zl_reply_empty(struct zl_req *r, int status);
 int	 zl_reply_bytes(struct zl_req *r, int status, const char *ctype,
 	    const char *data, size_t len);
+/* The same without a copy: data outlives the request (static, or the app's). */
+int	 zl_reply_static(struct zl_req *r, int status, const char *ctype,
+	    const char *data, size_t len);
 /* The one place that maps ZL_E* codes to statuses and RFC 9457 bodies. */
 void	 zl_reply_problem(struct zl_req *r, int code);
 

@@ -214,12 +214,26 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return reply_when_durable(c, r);
 }
 
+/* A path that can go into JSON between quotes as it is. */
+static int
+plain_path(const char *p)
+{
+	for (; *p != '\0'; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			return 0;
+	return 1;
+}
+
+/* One JSON line per request.  Written with one fprintf: building and
+ * dumping a jansson object cost more than answering a health check. */
 static void
 access_log(struct zl_req *r)
 {
+	static const char *const methods[] = { "OTHER", "GET", "HEAD", "POST", "PUT",
+	    "PATCH", "DELETE", "OPTIONS" };
 	FILE		*f = r->app->access_log;
-	json_t		*j;
-	char		*line, ts[32];
+	char		 ts[32], user[32] = "", *quoted = NULL;
+	const char	*path = r->path;
 	struct tm	 tm;
 	time_t		 t = time(NULL);
 
@@ -227,22 +241,24 @@ access_log(struct zl_req *r)
 		return;
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	j = json_pack("{s:s,s:s,s:s,s:i,s:f,s:I,s:s}", "ts", ts,
-	    "method", r->method > 0 ? (const char *[]){ "", "GET", "HEAD", "POST",
-		"PUT", "PATCH", "DELETE", "OPTIONS" }[r->method] : "OTHER",
-	    "path", zl_utf8_valid(r->path, strlen(r->path)) ? r->path : "(invalid)",
-	    "status", r->status, "ms", (double)(now_us() - r->started_us) / 1000.0,
-	    "bytes", (json_int_t)(r->file_fd >= 0 ? 0 : r->out_len), "addr", r->client_addr);
-	if (j == NULL)
-		return;
-	if (r->who_id != 0)
-		json_object_set_new(j, "user", json_integer(r->who_id));
-	line = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (line != NULL) {
-		fprintf(f, "%s\n", line);
-		free(line);
+	if (!zl_utf8_valid(path, strlen(path)))
+		path = "(invalid)";
+	else if (!plain_path(path)) {	/* rare: let jansson escape it */
+		json_t *j = json_string(path);
+		quoted = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+		json_decref(j);
+		if (quoted == NULL)
+			path = "(unprintable)";
 	}
+	if (r->who_id != 0)
+		snprintf(user, sizeof(user), ",\"user\":%lld", (long long)r->who_id);
+	fprintf(f, "{\"ts\":\"%s\",\"method\":\"%s\",\"path\":%s%s%s,\"status\":%d,"
+	    "\"ms\":%.3f,\"bytes\":%zu,\"addr\":\"%s\"%s}\n", ts,
+	    methods[r->method > 0 && r->method < ZL_METHOD__MAX ? r->method : 0],
+	    quoted ? "" : "\"", quoted ? quoted : path, quoted ? "" : "\"", r->status,
+	    (double)(now_us() - r->started_us) / 1000.0,
+	    r->file_fd >= 0 ? (size_t)0 : r->out_len, r->client_addr, user);
+	free(quoted);
 }
 
 static void

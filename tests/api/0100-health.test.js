@@ -88,3 +88,24 @@ test('list limits: default 50, at most 500, over 500 is a 400', async () => {
   assert.ok(Array.isArray(ok.body.items));
   assert.ok('next_cursor' in ok.body, 'list answer lacks next_cursor');
 });
+
+test('the access log is one JSON object per request, odd paths escaped', async () => {
+  const fs = require('node:fs');
+  await anon.get('/api/v1/health');
+  await anon.get('/api/v1/x%22y%5C%E4%B8%AD');	// x"y\中
+  await anon.get('/api/v1/%ff');			// not UTF-8
+  let lines = [];
+  for (let i = 0; i < 40; i++) {			// the log is flushed once a second
+    lines = fs.readFileSync(srv.logPath, 'utf8').split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('"method"')).map((l) => JSON.parse(l));
+    if (lines.some((l) => l.path === '(invalid)')) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const odd = lines.find((l) => l.path === '/api/v1/x"y\\中');
+  assert.ok(odd, JSON.stringify(lines.slice(-3)));
+  assert.equal(odd.status, 404);
+  assert.equal(odd.method, 'GET');
+  assert.equal(typeof odd.ms, 'number');
+  assert.ok(lines.some((l) => l.path === '(invalid)'));
+  assert.ok(lines.some((l) => l.path === '/api/v1/health' && l.status === 200 && l.bytes > 0));
+});

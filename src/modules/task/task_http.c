@@ -13,22 +13,48 @@
 #include "workflow/calendar.h"
 #include "workflow/engine.h"
 
+static void
+set_int(json_t *o, const char *key, int64_t v)
+{
+	json_object_set_new_nocheck(o, key, json_integer((json_int_t)v));
+}
+
+/* Text read back from the database was checked as UTF-8 when it came in. */
+static void
+set_text(json_t *o, const char *key, const char *v)
+{
+	json_object_set_new_nocheck(o, key, v ? json_string_nocheck(v) : json_null());
+}
+
+/* One row of the inbox, built field by field (json_pack would parse its
+ * format and check every key for each of the page's rows). */
 static json_t *
 task_json(const struct zl_task_row *t, const struct zl_calendar *cal, int64_t now)
 {
 	double remaining = t->due_at > now ? zl_cal_working_days_between(cal, now, t->due_at) :
 	    -zl_cal_working_days_between(cal, t->due_at, now);
+	json_t *o = json_object();
 
-	return json_pack("{s:I,s:I,s:s,s:I,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:f,s:b,s:I}",
-	    "id", (json_int_t)t->id, "instance_id", (json_int_t)t->instance_id,
-	    "subject", t->subject, "subject_id", (json_int_t)t->subject_id,
-	    "code", t->code, "item_name", t->item_name, "applicant_name", t->applicant_name,
-	    "step", t->step, "step_name", t->step_name, "org_id", (json_int_t)t->handler_org,
-	    "org_name", t->handler_org_name, "status", t->status,
-	    "created_at", zl_json_time(t->created_at), "due_at", zl_json_time(t->due_at),
-	    "done_at", zl_json_time(t->done_at), "remaining_working_days", remaining,
-	    "overdue", t->due_at < now && strcmp(t->status, "open") == 0,
-	    "urged", (json_int_t)t->urged);
+	set_int(o, "id", t->id);
+	set_int(o, "instance_id", t->instance_id);
+	set_text(o, "subject", t->subject);
+	set_int(o, "subject_id", t->subject_id);
+	set_text(o, "code", t->code);
+	set_text(o, "item_name", t->item_name);
+	set_text(o, "applicant_name", t->applicant_name);
+	set_text(o, "step", t->step);
+	set_text(o, "step_name", t->step_name);
+	set_int(o, "org_id", t->handler_org);
+	set_text(o, "org_name", t->handler_org_name);
+	set_text(o, "status", t->status);
+	json_object_set_new_nocheck(o, "created_at", zl_json_time(t->created_at));
+	json_object_set_new_nocheck(o, "due_at", zl_json_time(t->due_at));
+	json_object_set_new_nocheck(o, "done_at", zl_json_time(t->done_at));
+	json_object_set_new_nocheck(o, "remaining_working_days", json_real(remaining));
+	json_object_set_new_nocheck(o, "overdue",
+	    json_boolean(t->due_at < now && strcmp(t->status, "open") == 0));
+	set_int(o, "urged", t->urged);
+	return o;
 }
 
 /* The cursor holds "due:id" so paging keeps the order by remaining time. */
