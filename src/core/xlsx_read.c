@@ -36,7 +36,6 @@ struct rd {
 	struct zl_error			*err;
 	zip_t				*zip;
 	XML_Parser			 p;
-	enum part			 part;
 	size_t				 total;
 	int				 rc;
 	/* the text being collected (<t>, <v>) */
@@ -501,7 +500,6 @@ parse_part(struct rd *rd, const char *name, enum part part)
 		zip_fclose(f);
 		return fail(rd, ZL_ENOMEM, "out of memory");
 	}
-	rd->part = part;
 	rd->collect = rd->in_item = rd->in_phonetic = 0;
 	XML_SetUserData(rd->p, rd);
 	XML_SetElementHandler(rd->p, handlers[part].start, handlers[part].end);

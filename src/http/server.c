@@ -106,6 +106,8 @@ body_limit(struct zl_req *r)
 	const struct zl_route	*rt;
 	int			 known;
 
+	if (r->method != ZL_POST && r->method != ZL_PUT && r->method != ZL_PATCH)
+		return r->app->cfg.max_body;	/* no route match on the hot read path */
 	rt = zl_route_match(r, &known);
 	return rt != NULL && rt->raw_body ? r->app->cfg.max_upload : r->app->cfg.max_body;
 }

@@ -250,6 +250,8 @@ find_sheets(struct imp *im, const struct zl_xlsx *x)
 
 		f->layout = &zl_cat_sheets[s];
 		f->sheet = zl_xlsx_sheet(x, f->layout->name);
+		if (f->sheet != NULL && f->sheet->nrows == 0 && s != ZL_CS_ITEMS)
+			f->sheet = NULL;	/* an empty detail sheet lists nothing */
 		for (int k = 0; k < f->layout->ncols; k++)
 			f->at[k] = -1;
 		if (f->sheet == NULL) {
@@ -585,8 +587,9 @@ zl_item_import_xlsx(struct zl_conn *c, struct zl_arena *a, const struct zl_actor
 	from = err->nfields;
 	rc = zl_item_import(c, a, who, im.items, flags | ZL_IMPORT_KEEP_FLOW, result, &failed,
 	    err);
-	if (rc == 0 || failed < 0)
-		return rc;
+	if (rc == 0 || failed < 0 || rc == ZL_EDB || rc == ZL_ENOMEM || rc == ZL_EINTERNAL ||
+	    rc == ZL_EBUSY)
+		return rc;	/* nothing the workbook can be blamed for */
 	/* The rules' detail reads "第 n 个事项：why"; say which row instead. */
 	was = strstr(err->detail, "：");
 	was = zl_arena_strdup(a, was != NULL ? was + strlen("：") : err->detail);

@@ -130,9 +130,9 @@ static const struct zl_cat_col item_cols[] = {
 	C("法定办结时限（工作日）", "statutory_days", INT, 1, 12, "1 至 365 的整数"),
 	C("承诺办结时限（工作日）", "promised_days", INT, 1, 12, "0（即办）至法定办结时限"),
 	C("到办事现场次数", "visits", INT, 1, 10, "0（一次不用跑）至 5"),
-	C("申请材料", "materials_text", INFO, 0, 40, NULL),
-	C("收费标准", "fees_text", INFO, 0, 20, NULL),
-	C("常见问题", "faq_text", INFO, 0, 40, NULL),
+	C("申请材料", "materials_text", INFO, 0, 40, "仅供阅读：请在「申请材料」工作表中修改"),
+	C("收费标准", "fees_text", INFO, 0, 20, "仅供阅读：请在「收费标准」工作表中修改"),
+	C("常见问题", "faq_text", INFO, 0, 40, "仅供阅读：请在「常见问题」工作表中修改"),
 	C("更新时间", "updated_at", INFO, 0, 20, NULL),
 }, material_cols[] = {
 	C("事项编码", "code", KEY, 1, 22, "「事项清单」中的事项编码"),
@@ -247,6 +247,20 @@ put(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const struct zl_cat_col *col,
 		worksheet_write_string(ws, r, c, s, f->wrap);
 }
 
+/* The values a column takes, offered as a drop-down list to whoever fills it in. */
+static const char *const *
+choices(const struct zl_cat_col *col)
+{
+	static const char *const audiences[] = { "面向公众", "机关内部", NULL };
+	static const char *const yes_no[] = { "是", "否", NULL };
+
+	if (col->kind == ZL_CK_AUDIENCE)
+		return audiences;
+	if (col->kind == ZL_CK_BOOL)
+		return yes_no;
+	return strcmp(col->field, "type") == 0 ? zl_item_types : NULL;
+}
+
 static lxw_worksheet *
 sheet(lxw_workbook *wb, const struct zl_cat_sheet *sh, const struct fmts *f)
 {
@@ -256,9 +270,15 @@ sheet(lxw_workbook *wb, const struct zl_cat_sheet *sh, const struct fmts *f)
 		return NULL;
 	for (int i = 0; i < sh->ncols; i++) {
 		const struct zl_cat_col *col = &sh->cols[i];
+		lxw_data_validation dv = { .validate = LXW_VALIDATION_TYPE_LIST,
+		    .value_list = (char **)choices(col), .error_title = "取值无效",
+		    .error_message = "请从下拉列表中选择" };
 		worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, col->width, f->wrap);
 		worksheet_write_string(ws, 0, (lxw_col_t)i, col->title,
 		    col->kind == ZL_CK_INFO ? f->info : f->head);
+		if (dv.value_list != NULL)
+			worksheet_data_validation_range(ws, 1, (lxw_col_t)i, LXW_ROW_MAX - 1,
+			    (lxw_col_t)i, &dv);
 	}
 	worksheet_freeze_panes(ws, 1, 2);
 	return ws;
