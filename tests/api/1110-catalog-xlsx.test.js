@@ -250,13 +250,19 @@ test('an item of an org outside the caller\'s scope: 403 on its org cell, nothin
   assertStatus(await importXlsx(admin, book), 200);
 });
 
-test('a body that is no workbook is refused, and a body over max_upload is 413', async () => {
+test('a body that is no workbook is refused; a zip bomb, an endless sheet and a body over max_upload are 413', async () => {
   for (const body of [Buffer.from('{"items":[]}'), Buffer.from('PK\u0003\u0004 but not really'),
     X.zip({ 'hello.txt': '你好' })]) {
     const p = assertProblem(await importXlsx(finWriter, body), 400, 'bad-xlsx');
     assert.match(p.detail, /xlsx|工作簿/);
   }
   assertProblem(await finWriter.post('/api/v1/items/import', 'a,b', { contentType: 'text/csv' }), 415);
+  // A zip bomb (40 MiB of XML deflated to a few KiB) and a sheet of endless rows stop at the limits.
+  const bomb = X.zip({ 'xl/workbook.xml': `<workbook>${' '.repeat(40 << 20)}</workbook>` }, { deflate: true });
+  assert.ok(bomb.length < 200000, `${bomb.length}`);
+  assert.match(assertProblem(await importXlsx(finWriter, bomb), 413, 'too-large').detail, /解压后超过/);
+  const endless = X.workbook({ 事项清单: Array.from({ length: 60001 }, (_, i) => [i]) }, { deflate: true });
+  assert.match(assertProblem(await importXlsx(finWriter, endless), 413, 'too-large').detail, /超过 60000 行/);
   const small = await startServer({ name: '1110-catalog-xlsx-limit', env: { ZHILI_MAX_UPLOAD: '16384', ZHILI_MAX_BODY: '4096' } });
   try {
     const sd = await F.demo(small);

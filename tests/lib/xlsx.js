@@ -27,22 +27,25 @@ function unzip(buf) {
   return files;
 }
 
-/** A zip of { name: Buffer|string }, entries stored (no compression). */
-function zip(files) {
+/** A zip of { name: Buffer|string }, entries stored, or deflated with { deflate: true }. */
+function zip(files, { deflate = false } = {}) {
   const locals = []; const central = []; let off = 0;
   for (const [name, content] of Object.entries(files)) {
     const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+    const stored = deflate ? zlib.deflateRawSync(data) : data;
     const nm = Buffer.from(name, 'utf8'); const crc = zlib.crc32(data);
     const head = Buffer.alloc(30);
     head.writeUInt32LE(0x04034b50, 0); head.writeUInt16LE(20, 4); head.writeUInt16LE(0x0800, 6);
-    head.writeUInt32LE(crc, 14); head.writeUInt32LE(data.length, 18); head.writeUInt32LE(data.length, 22);
+    head.writeUInt16LE(deflate ? 8 : 0, 8);
+    head.writeUInt32LE(crc, 14); head.writeUInt32LE(stored.length, 18); head.writeUInt32LE(data.length, 22);
     head.writeUInt16LE(nm.length, 26);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0); dir.writeUInt16LE(20, 4); dir.writeUInt16LE(20, 6); dir.writeUInt16LE(0x0800, 8);
-    dir.writeUInt32LE(crc, 16); dir.writeUInt32LE(data.length, 20); dir.writeUInt32LE(data.length, 24);
+    dir.writeUInt16LE(deflate ? 8 : 0, 10);
+    dir.writeUInt32LE(crc, 16); dir.writeUInt32LE(stored.length, 20); dir.writeUInt32LE(data.length, 24);
     dir.writeUInt16LE(nm.length, 28); dir.writeUInt32LE(off, 42);
-    locals.push(head, nm, data); central.push(dir, nm);
-    off += 30 + nm.length + data.length;
+    locals.push(head, nm, stored); central.push(dir, nm);
+    off += 30 + nm.length + stored.length;
   }
   const cd = Buffer.concat(central); const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(central.length / 2, 8); end.writeUInt16LE(central.length / 2, 10);
@@ -83,8 +86,9 @@ function colName(i) {
   return s;
 }
 
-/** A workbook of { sheetName: [[cell, …], …] }: strings inline, numbers as numbers, null empty. */
-function workbook(sheets) {
+/** A workbook of { sheetName: [[cell, …], …] }: strings inline, numbers as numbers, null empty;
+ *  opts as for zip. */
+function workbook(sheets, opts) {
   const names = Object.keys(sheets);
   const files = {
     '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -106,7 +110,7 @@ function workbook(sheets) {
     files[`xl/worksheets/sheet${i + 1}.xml`] = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
       + `<sheetData>${rows}</sheetData></worksheet>`;
   });
-  return zip(files);
+  return zip(files, opts);
 }
 
 module.exports = { unzip, zip, readSheet, workbook, colName };
