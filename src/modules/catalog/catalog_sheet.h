@@ -40,6 +40,7 @@ struct zl_cat_sheet {
 extern const struct zl_cat_sheet zl_cat_sheets[ZL_CS__MAX];
 
 #define ZL_CAT_HELP_SHEET	"填写说明"
-#define ZL_CAT_CHUNK		30000	/* bytes of JSON per cell (Excel: 32767 characters) */
+#define ZL_CAT_CHUNK		30000	/* bytes of text a cell holds (Excel: 32767 characters);
+					   longer JSON goes on in the rows below */
 
 #endif

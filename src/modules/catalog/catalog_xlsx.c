@@ -21,9 +21,8 @@
 #include "modules/catalog/catalog_sheet.h"
 
 #define XLSX_MAX	(64u << 20)	/* bytes of one workbook */
-#define CELL_MAX	30000		/* bytes of one cell (Excel allows 32767 chars) */
 
-/* A cell's text, grown in the arena up to CELL_MAX bytes. */
+/* A cell's text, grown in the arena up to ZL_CAT_CHUNK bytes. */
 struct text { struct zl_arena *a; char *s; size_t len, cap; };
 
 static void
@@ -40,7 +39,7 @@ add(struct text *t, const char *fmt, ...)
 	piece = zl_arena_vprintf(t->a, fmt, ap);
 	va_end(ap);
 	n = strlen(piece);
-	if (t->len + n > CELL_MAX)	/* cut whole pieces only: UTF-8 stays valid */
+	if (t->len + n > ZL_CAT_CHUNK)	/* cut whole pieces only: UTF-8 stays valid */
 		return;
 	if (t->len + n + 1 > t->cap) {
 		char *p;
