@@ -2,13 +2,13 @@
 # every test on both backends; `make bench` measures.  See README.md.
 
 CC       ?= cc
-PKGS     := libmicrohttpd jansson sqlite3 libsodium libcrypto libpq xlsxwriter libqrencode
+PKGS     := libmicrohttpd jansson sqlite3 libsodium libcrypto libpq xlsxwriter libzip expat libqrencode
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wshadow -Wformat=2 \
             -D_FORTIFY_SOURCE=2 -fstack-protector-strong -pthread \
             -Isrc -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql) \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium -lcrypto -lpq -lxlsxwriter -lz -lqrencode) -lhpdf -pthread -lm
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lmicrohttpd -ljansson -lsqlite3 -lsodium -lcrypto -lpq -lxlsxwriter -lzip -lexpat -lz -lqrencode) -lhpdf -pthread -lm
 
 SRC      := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJ      := $(SRC:src/%.c=build/obj/%.o) build/obj/gen/migrations.o

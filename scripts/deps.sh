@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(build-essential pkg-config
   libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev libssl-dev
   libpq-dev postgresql postgresql-contrib libcmocka-dev libcurl4-openssl-dev
-  libxlsxwriter-dev libqrencode-dev libhpdf-dev libicu-dev
+  libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev libhpdf-dev libicu-dev
   wrk nginx chromium fonts-noto-cjk nodejs npm python3)
 
 missing=()

@@ -97,15 +97,19 @@ check_csrf(struct zl_req *r)
 static int
 read_body(struct zl_req *r)
 {
-	const char *ct;
+	const char	*ct = zl_req_header(r, "Content-Type");
+	int		 json = ct != NULL && strncmp(ct, "application/json", 16) == 0 &&
+			    (ct[16] == '\0' || ct[16] == ';');
 
-	if (r->body_len == 0 || r->route->raw_body)
+	if (r->body_len == 0 || r->route->raw_body == ZL_BODY_FILE ||
+	    (r->route->raw_body == ZL_BODY_FILE_OR_JSON && !json))
 		return 0;
-	ct = zl_req_header(r, "Content-Type");
-	if (ct == NULL || strncmp(ct, "application/json", 16) != 0 ||
-	    (ct[16] != '\0' && ct[16] != ';'))
+	if (!json)
 		return zl_err_set(&r->err, ZL_EMEDIA, NULL,
 		    "请求体须为 application/json (send JSON)");
+	if (r->body_len > r->app->cfg.max_body)	/* a file route let it grow further */
+		return zl_err_set(&r->err, ZL_ELIMIT, NULL,
+		    "请求体不得超过 %zu 字节 (body limit)", r->app->cfg.max_body);
 	return zl_json_parse_body(&r->json, &r->arena, r->body, r->body_len, &r->err);
 }
 

@@ -136,6 +136,7 @@ static const struct problem {
 /* Titles of the types that refine a code. */
 static const struct { const char *type, *title; } type_titles[] = {
 	{ "bad-json", "请求体不是有效的 JSON" },
+	{ "bad-xlsx", "上传的文件不是有效的 xlsx 工作簿" },
 	{ "csrf", "缺少或错误的 CSRF 令牌" },
 	{ "locked", "账号已临时锁定，请稍后再试" },
 };

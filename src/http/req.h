@@ -30,8 +30,13 @@ struct zl_route {
 	const char	*pattern;	/* "/api/v1/users/{id}" */
 	zl_handler	 fn;
 	int		 access;	/* permission or ZL_ROUTE_* */
-	int		 raw_body;	/* the body is a file (up to max_upload), not JSON */
+	int		 raw_body;	/* ZL_BODY_FILE or ZL_BODY_FILE_OR_JSON; 0: JSON */
 };
+
+/* How a route takes its body: JSON (0, up to max_body), or as bytes up to
+ * max_upload; the second also takes JSON, parsed, when it is sent as such. */
+#define ZL_BODY_FILE		1
+#define ZL_BODY_FILE_OR_JSON	2
 
 /* Process-wide state shared by every request (read-only while serving). */
 struct zl_app {

@@ -17,6 +17,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "http/router.h"
 #include "http/server.h"
 
 static int in_flight;	/* requests between first call and completion */
@@ -98,11 +99,17 @@ fill_addr(struct zl_req *r, struct MHD_Connection *c)
 		    r->client_addr, sizeof(r->client_addr));
 }
 
-/* Uploads may be larger than JSON bodies. */
+/* Routes that take a file (uploads, workbooks) may receive more than a JSON body. */
 static size_t
-body_limit(const struct zl_app *app, const char *url)
+body_limit(struct zl_req *r)
 {
-	return strncmp(url, "/api/v1/uploads", 15) == 0 ? app->cfg.max_upload : app->cfg.max_body;
+	const struct zl_route	*rt;
+	int			 known;
+
+	if (r->method != ZL_POST && r->method != ZL_PUT && r->method != ZL_PATCH)
+		return r->app->cfg.max_body;	/* no route match on the hot read path */
+	rt = zl_route_match(r, &known);
+	return rt != NULL && rt->raw_body ? r->app->cfg.max_upload : r->app->cfg.max_body;
 }
 
 static unsigned long long
@@ -165,7 +172,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		/* A body somewhat over the limit is read and dropped, so the client
 		 * (still sending) gets to read the 413; a huge one is refused at
 		 * once and the connection closed. */
-		r->body_limit = body_limit(app, url);
+		r->body_limit = body_limit(r);
 		if (len != NULL && strtoull(len, NULL, 10) > r->body_limit)
 			r->body_too_large = 1;
 		if (len != NULL && strtoull(len, NULL, 10) > drain_limit(app, r->body_limit)) {

@@ -6,9 +6,9 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const zlib = require('node:zlib');
 const { startServer, assertProblem, assertStatus } = require('../lib/server');
 const F = require('../lib/fixtures');
+const X = require('../lib/xlsx');
 
 let srv; let d; let admin; let fin; let finWriter; let citizen;
 before(async () => {
@@ -259,26 +259,8 @@ test('scope: 财政厅 cannot create for 教育厅 nor see its drafts; published
     F.FINANCE_TREE.map((c) => d.orgs[c].id).includes(x.org_id)));
 });
 
-/** The files of a zip archive (name → text), read through its central directory. */
-function unzip(buf) {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  assert.ok(eocd >= 0, 'no end of central directory');
-  const files = {};
-  let off = buf.readUInt32LE(eocd + 16);
-  for (let k = buf.readUInt16LE(eocd + 10); k > 0; k--) {
-    assert.equal(buf.readUInt32LE(off), 0x02014b50, 'bad central directory entry');
-    const method = buf.readUInt16LE(off + 10); const size = buf.readUInt32LE(off + 20);
-    const n = buf.readUInt16LE(off + 28); const x = buf.readUInt16LE(off + 30); const c = buf.readUInt16LE(off + 32);
-    const local = buf.readUInt32LE(off + 42);
-    const name = buf.toString('utf8', off + 46, off + 46 + n);
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const data = buf.subarray(start, start + size);
-    files[name] = (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
-    off += 46 + n + x + c;
-  }
-  return files;
-}
+/** The files of a zip archive (name → text). */
+const unzip = (buf) => Object.fromEntries(Object.entries(X.unzip(buf)).map(([k, v]) => [k, v.toString('utf8')]));
 
 async function download(c, path) {
   const res = await fetch(srv.base + path, { headers: { cookie: c.cookie } });

@@ -78,6 +78,7 @@ const MODULE_ROUTES = [
   { method: 'POST', path: '/api/v1/items/{id}/actions/publish', access: 'catalog.write', body: true },
   { method: 'POST', path: '/api/v1/items/{id}/actions/withdraw', access: 'catalog.write', body: true },
   { method: 'POST', path: '/api/v1/items/import', access: 'catalog.write', body: true },
+  { method: 'GET', path: '/api/v1/items/import-template.xlsx', access: 'catalog.write' },
   { method: 'GET', path: '/api/v1/items/export.xlsx', access: 'catalog.read' },
   // Applications
   { method: 'GET', path: '/api/v1/applications', access: 'self' },

@@ -314,41 +314,64 @@ zl_item_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	return finish(c, act_tx(c, a, who, id, act, version, out, err));
 }
 
+/* An item of the import without form and process (ZL_IMPORT_KEEP_FLOW) takes
+ * those of the stored item of its code; body is borrowed, the copy is new. */
+static const json_t *
+with_stored_flow(struct zl_arena *a, const json_t *body, const struct zl_item *cur)
+{
+	json_t *copy;
+
+	if (json_object_get(body, "form") != NULL || json_object_get(body, "process") != NULL)
+		return body;
+	copy = zl_json_own(a, json_copy((json_t *)body));
+	json_object_set(copy, "form", json_object_get(cur->doc, "form"));
+	json_object_set(copy, "process", json_object_get(cur->doc, "process"));
+	return copy;
+}
+
 static int
 import_one(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
-    const json_t *body, int publish, int *created, struct zl_item **out,
+    const json_t *body, unsigned flags, int *created, struct zl_item **out,
     struct zl_error *err)
 {
 	struct zl_item_in	 in;
 	struct zl_item		 cur;
-	int			 rc;
+	int			 rc, found;
 
+	rc = zl_item_store_by_code(c, a, sget(body, "code"), &cur);
+	if (rc != 0 && rc != ZL_ENOTFOUND)
+		return rc;
+	found = rc == 0;
+	if (found && (flags & ZL_IMPORT_KEEP_FLOW))
+		body = with_stored_flow(a, body, &cur);
 	if ((rc = zl_item_decode(&in, body, 1, a, err)) != 0)
 		return rc;
-	rc = zl_item_store_by_code(c, a, sget(in.doc, "code"), &cur);
-	*created = rc == ZL_ENOTFOUND;
-	if (rc == 0) {
+	*created = !found;
+	if (found) {
 		json_object_del(in.doc, "code");
 		rc = update_tx(c, a, who, cur.id, in.doc, 0, out, err);
-	} else if (rc == ZL_ENOTFOUND)
+	} else
 		rc = create_tx(c, a, who, in.doc, out, err);
-	if (rc == 0 && publish && strcmp((*out)->status, "published") != 0)
+	if (rc == 0 && (flags & ZL_IMPORT_PUBLISH) && strcmp((*out)->status, "published") != 0)
 		rc = act_tx(c, a, who, (*out)->id, ZL_ITEM_PUBLISH, 0, out, err);
 	return rc;
 }
 
 int
 zl_item_import(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
-    const json_t *items, int publish, json_t **result, struct zl_error *err)
+    const json_t *items, unsigned flags, json_t **result, int *failed,
+    struct zl_error *err)
 {
 	json_t	*list = json_array(), *e;
 	size_t	 i;
 	int	 rc, created = 0, ncreated = 0, nupdated = 0;
 
 	*result = NULL;
+	if (failed != NULL)
+		*failed = -1;
 	zl_json_own(a, list);
 	if (!json_is_array(items) || json_array_size(items) == 0 ||
-	    json_array_size(items) > 1000)
+	    json_array_size(items) > ZL_IMPORT_MAX)
 		return zl_err_field(err, "items", "an array of 1 to 1000 items");
 	if ((rc = zl_tx_begin(c)) != 0)
 		return rc;
@@ -359,11 +382,13 @@ zl_item_import(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who
 		if (!json_is_object(e))
 			rc = zl_err_field(err, zl_arena_printf(a, "items[%zu]", i), "must be an object");
 		else
-			rc = import_one(c, a, who, e, publish, &created, &it, err);
+			rc = import_one(c, a, who, e, flags, &created, &it, err);
 		if (rc != 0) {
 			char *was = zl_arena_strdup(a, err->detail);
 			zl_item_err_prefix(err, from, zl_arena_printf(a, "items[%zu].", i), a);
 			zl_err_set(err, rc, NULL, "第 %zu 个事项：%.200s", i + 1, was);
+			if (failed != NULL)
+				*failed = (int)i;
 			return finish(c, rc);
 		}
 		created ? ncreated++ : nupdated++;

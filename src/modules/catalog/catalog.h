@@ -22,7 +22,8 @@ extern const char *const zl_item_types[];	/* 行政许可 … NULL-terminated */
 struct zl_item {
 	int64_t		 id, org_id, version, process_def_id, created_at, updated_at;
 	int		 statutory_days, promised_days, visits;
-	const char	*code, *name, *type, *audience, *status, *org_name, *org_path;
+	const char	*code, *name, *type, *audience, *status, *org_name, *org_path,
+			*org_code;
 	json_t		*doc;	/* the item document; borrowed from the arena */
 };
 
@@ -73,11 +74,28 @@ int	 zl_item_update(struct zl_conn *c, struct zl_arena *a, const struct zl_actor
 int	 zl_item_act(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
 	    int64_t id, enum zl_item_action act, int64_t version, struct zl_item **out,
 	    struct zl_error *err);
+/* Flags of zl_item_import. */
+#define ZL_IMPORT_PUBLISH	1u	/* publish the items not yet published */
+#define ZL_IMPORT_KEEP_FLOW	2u	/* an existing item sent without form and process
+					   keeps its own */
+#define ZL_IMPORT_MAX		1000	/* items of one import */
 /* Create or update each item of items (an array, borrowed) by its code, all
- * or nothing; publish = 1 publishes those not yet published.  *result: a new
- * reference {created, updated, items:[{id,code,version,status}]}. */
+ * or nothing.  *result: a new reference {created, updated, items:[{id,code,
+ * version,status}]}.  On failure *failed (may be NULL) is the index of the
+ * item refused, -1 when the array itself is. */
 int	 zl_item_import(struct zl_conn *c, struct zl_arena *a, const struct zl_actor *who,
-	    const json_t *items, int publish, json_t **result, struct zl_error *err);
+	    const json_t *items, unsigned flags, json_t **result, int *failed,
+	    struct zl_error *err);
+
+/* The same from an .xlsx workbook data[0..len) (borrowed) in the layout the
+ * export writes (catalog_import.c); an existing item without rows in 表单与流程
+ * keeps its form and process.  ZL_EINVAL names each bad cell ("事项清单!C7")
+ * with a Chinese reason, or is a file that is not an xlsx workbook (type
+ * bad-xlsx); ZL_ELIMIT beyond the reader's limits; ZL_EPERM names the org
+ * cell of an item outside the caller's scope.  Nothing is written on error. */
+int	 zl_item_import_xlsx(struct zl_conn *c, struct zl_arena *a,
+	    const struct zl_actor *who, const char *data, size_t len, unsigned flags,
+	    json_t **result, struct zl_error *err);
 
 /* One item the principal may read: in its catalog.read scope, or published
  * (p NULL: published items of audience public only).  ZL_ENOTFOUND else. */
@@ -96,7 +114,8 @@ int	 zl_item_versions(struct zl_conn *c, struct zl_arena *a,
  * and process, for lists. */
 json_t	*zl_item_json(const struct zl_item *it, int summary);
 
-/* An .xlsx workbook of the items (catalog_xlsx.c): *out in the arena. */
+/* An .xlsx workbook of the items (catalog_xlsx.c): *out in the arena.  With
+ * no items it is the import template: the headers and 填写说明. */
 int	 zl_catalog_xlsx(struct zl_arena *a, const struct zl_item *items, int n,
 	    char **out, size_t *len);
 

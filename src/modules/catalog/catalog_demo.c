@@ -356,7 +356,7 @@ zl_catalog_seed_demo(struct zl_conn *c, struct zl_arena *a, const struct zl_acto
 		json_array_append_new(list, doc);
 	}
 	memset(&err, 0, sizeof(err));
-	if ((rc = zl_item_import(c, a, sys, list, 1, &result, &err)) != 0) {
+	if ((rc = zl_item_import(c, a, sys, list, ZL_IMPORT_PUBLISH, &result, NULL, &err)) != 0) {
 		fprintf(stderr, "zhili: demo catalog: %s", err.detail);
 		for (int i = 0; i < err.nfields; i++)
 			fprintf(stderr, " [%s: %s]", err.fields[i].field, err.fields[i].reason);

@@ -220,16 +220,52 @@ handle_withdraw(struct zl_req *r)
 	return act(r, ZL_ITEM_WITHDRAW);
 }
 
-/* 200 {created, updated, items}; body {"items":[Item…], "publish"?: bool}.
- * All or nothing: 400 names items[i].field, 403 an org outside scope. */
+/* ?publish=1 (or true): publish the imported items not yet published. */
+static int
+publish_query(struct zl_req *r, int *publish)
+{
+	const char *s = query(r, "publish");
+
+	*publish = s != NULL && (strcmp(s, "1") == 0 || strcmp(s, "true") == 0);
+	if (s != NULL && !*publish && strcmp(s, "0") != 0 && strcmp(s, "false") != 0)
+		return zl_err_field(&r->err, "publish", "1 or 0");
+	return 0;
+}
+
+/* The body is an .xlsx workbook: 400 names the cells ("事项清单!C7"), or is a
+ * bad-xlsx problem; 413 past the reader's limits. */
+static int
+import_xlsx(struct zl_req *r, struct zl_actor *who)
+{
+	json_t	*result;
+	int	 publish, rc;
+
+	if ((rc = publish_query(r, &publish)) != 0 ||
+	    (rc = zl_item_import_xlsx(r->db, &r->arena, who, r->body, r->body_len,
+	    publish ? ZL_IMPORT_PUBLISH : 0, &result, &r->err)) != 0)
+		return rc;
+	return zl_reply_json(r, 200, result);
+}
+
+/* 200 {created, updated, items}; body {"items":[Item…], "publish"?: bool}, or
+ * an .xlsx workbook (Content-Type XLSX_TYPE, ?publish=1).  All or nothing:
+ * 400 names items[i].field or the cell, 403 an org outside scope, 415 a body
+ * of another type. */
 static int
 handle_import(struct zl_req *r)
 {
 	struct zl_actor	 who = actor(r);
-	const char	*key;
+	const char	*key, *ct = zl_req_header(r, "Content-Type");
+	size_t		 n = strlen(XLSX_TYPE);
 	json_t		*body, *v, *items = NULL, *result;
 	int		 publish = 0, rc = 0;
 
+	if (r->json == NULL && r->body_len > 0) {
+		if (ct == NULL || strncmp(ct, XLSX_TYPE, n) != 0 || (ct[n] != '\0' && ct[n] != ';'))
+			return zl_err_set(&r->err, ZL_EMEDIA, NULL, "请求体须为 application/json 或 "
+			    ".xlsx 工作簿 (send JSON or an xlsx workbook)");
+		return import_xlsx(r, &who);
+	}
 	if ((rc = zl_req_body(r, &body)) != 0)
 		return rc;
 	json_object_foreach(body, key, v) {
@@ -244,9 +280,25 @@ handle_import(struct zl_req *r)
 	if (items == NULL)
 		rc = zl_err_field(&r->err, "items", "required");
 	if (rc != 0 ||
-	    (rc = zl_item_import(r->db, &r->arena, &who, items, publish, &result, &r->err)) != 0)
+	    (rc = zl_item_import(r->db, &r->arena, &who, items,
+	    publish ? ZL_IMPORT_PUBLISH : 0, &result, NULL, &r->err)) != 0)
 		return rc;
 	return zl_reply_json(r, 200, result);
+}
+
+/* 200 the empty workbook to fill in for an import, with 填写说明. */
+static int
+handle_template(struct zl_req *r)
+{
+	char	*xlsx;
+	size_t	 len;
+	int	 rc;
+
+	if ((rc = zl_catalog_xlsx(&r->arena, NULL, 0, &xlsx, &len)) != 0)
+		return rc;
+	zl_reply_header(r, "Content-Disposition", "attachment; filename=\"catalog-template.xlsx\"; "
+	    "filename*=UTF-8''%E4%BA%8B%E9%A1%B9%E6%B8%85%E5%8D%95%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx");
+	return zl_reply_bytes(r, 200, XLSX_TYPE, xlsx, len);
 }
 
 /* 200 an .xlsx workbook of the items the caller may read (filters as the list). */
@@ -272,7 +324,9 @@ const struct zl_route zl_catalog_routes[] = {
 	{ ZL_GET, "/api/v1/public/items", handle_public_list, ZL_ROUTE_PUBLIC },
 	{ ZL_GET, "/api/v1/public/items/{id}", handle_public_get, ZL_ROUTE_PUBLIC },
 	{ ZL_GET, "/api/v1/items/export.xlsx", handle_export, ZL_P_CATALOG_READ },
-	{ ZL_POST, "/api/v1/items/import", handle_import, ZL_P_CATALOG_WRITE },
+	{ ZL_GET, "/api/v1/items/import-template.xlsx", handle_template, ZL_P_CATALOG_WRITE },
+	{ ZL_POST, "/api/v1/items/import", handle_import, ZL_P_CATALOG_WRITE,
+	  ZL_BODY_FILE_OR_JSON },
 	{ ZL_GET, "/api/v1/items", handle_list, ZL_P_CATALOG_READ },
 	{ ZL_POST, "/api/v1/items", handle_create, ZL_P_CATALOG_WRITE },
 	{ ZL_GET, "/api/v1/items/{id}", handle_get, ZL_P_CATALOG_READ },

@@ -14,7 +14,8 @@
 #define COLS "i.id, i.code, i.name, i.org_id, i.type, i.audience, i.doc, " \
 	"i.promised_days, i.statutory_days, i.visits, i.status, i.version, " \
 	"i.created_at, i.updated_at, o.name, o.path, " \
-	"COALESCE((SELECT max(p.id) FROM process_defs p WHERE p.code = i.process_code), 0)"
+	"COALESCE((SELECT max(p.id) FROM process_defs p WHERE p.code = i.process_code), 0), " \
+	"o.code"
 #define FROM " FROM service_items i JOIN orgs o ON o.id = i.org_id"
 
 enum { Q_GET, Q_BY_CODE, Q_INSERT, Q_UPDATE, Q_ADD_VERSION, Q_VERSIONS, Q_ORG,
@@ -68,6 +69,7 @@ row(struct zl_stmt *s, struct zl_arena *a, struct zl_item *it)
 	it->org_name = zl_arena_strdup(a, zl_col_text(s, 14));
 	it->org_path = zl_arena_strdup(a, zl_col_text(s, 15));
 	it->process_def_id = zl_col_int(s, 16);
+	it->org_code = zl_arena_strdup(a, zl_col_text(s, 17));
 }
 
 static int

@@ -85,7 +85,7 @@ handle_get(struct zl_req *r)
 }
 
 const struct zl_route zl_upload_routes[] = {
-	{ ZL_POST, "/api/v1/uploads", handle_upload, ZL_ROUTE_USER, 1 },
+	{ ZL_POST, "/api/v1/uploads", handle_upload, ZL_ROUTE_USER, ZL_BODY_FILE },
 	{ ZL_GET, "/api/v1/uploads/{digest}", handle_get, ZL_ROUTE_USER, 0 },
 	{ 0 }
 };

@@ -334,4 +334,10 @@ export default {
       rejected: 'Rejected',
     },
   },
+  itemImport: {
+    open: 'Import', title: 'Import items from Excel',
+    hint: 'Upload an .xlsx workbook: a file exported on this page, or the import template filled in. Items are created or updated by their code, and only when all of them are right; otherwise every bad cell is listed and nothing is written.',
+    template: 'Download the import template', choose: 'Choose an .xlsx file', none: 'No file chosen', publish: 'Publish after import (items not yet published)',
+    submit: 'Import', done: 'Imported: {created} created, {updated} updated', cell: 'Cell', reason: 'Reason',
+  },
 }

@@ -323,4 +323,10 @@ export default {
       rejected: '不予批准',
     },
   },
+  itemImport: {
+    open: '导入', title: '从 Excel 导入事项',
+    hint: '上传 .xlsx 工作簿：可以是本页导出的文件，也可以是填好的导入模板。按事项编码新建或更新事项，全部校验通过才写入；有误时列出每个出错的单元格，不写入任何事项。',
+    template: '下载导入模板', choose: '选择 .xlsx 文件', none: '未选择文件', publish: '导入后发布（尚未发布的事项）',
+    submit: '开始导入', done: '导入完成：新建 {created} 项，更新 {updated} 项', cell: '位置', reason: '原因',
+  },
 }
