@@ -22,10 +22,7 @@ main(void)
 	failed += _cmocka_run_group_tests("tlog", tlog_tests, tlog_tests_n, NULL, NULL);
 	failed += _cmocka_run_group_tests("note", note_tests, note_tests_n, NULL, NULL);
 	failed += _cmocka_run_group_tests("workflow", workflow_tests, workflow_tests_n, NULL, NULL);
-<<<<<<< HEAD
 	failed += _cmocka_run_group_tests("notify", notify_tests, notify_tests_n, NULL, NULL);
-=======
 	failed += _cmocka_run_group_tests("xlsx", xlsx_tests, xlsx_tests_n, NULL, NULL);
->>>>>>> xlsx
 	return failed != 0;
 }

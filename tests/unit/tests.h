@@ -14,12 +14,9 @@ extern const size_t tlog_tests_n, note_tests_n;
 extern const struct CMUnitTest workflow_tests[];
 extern const size_t workflow_tests_n;
 
-<<<<<<< HEAD
 extern const struct CMUnitTest notify_tests[];
 extern const size_t notify_tests_n;
-=======
 extern const struct CMUnitTest xlsx_tests[];
 extern const size_t xlsx_tests_n;
->>>>>>> xlsx
 
 #endif
