@@ -304,12 +304,18 @@ sq_when_durable(struct zl_conn *c, void (*fn)(void *), void *arg)
 		free(w);
 		return 1;
 	}
+	if (!sh->syncer_started) {
+		if (pthread_create(&sh->syncer, NULL, syncer, sh) != 0) {
+			pthread_mutex_unlock(&sh->sync_lock);
+			free(w);
+			make_durable(sh, c, ticket);	/* no syncer: wait here */
+			return 1;
+		}
+		sh->syncer_started = 1;
+	}
 	*w = (struct waiter){ ticket, fn, arg, sh->waiters };
 	sh->waiters = w;
 	(void)wal_fd(sh, c);
-	if (!sh->syncer_started &&
-	    pthread_create(&sh->syncer, NULL, syncer, sh) == 0)
-		sh->syncer_started = 1;
 	pthread_cond_broadcast(&sh->changed);
 	pthread_mutex_unlock(&sh->sync_lock);
 	return 0;
