@@ -135,17 +135,42 @@ struct zl_ledger_batch {
 
 /* Full tiles never change again: each thread keeps the last ones it read,
  * so proofs on a large log mostly skip the database.  Keyed per database
- * connection, as a process may open more than one database. */
-#define TILE_CACHE	128
+ * connection, as a process may open more than one database.  Two ways per
+ * set; a level-0 tile (with stripe roots, seldom read whole) never evicts a
+ * higher one, so the ~150 level-1 tiles of a 10-million-leaf log stay.
+ * 4 MiB per thread at most, touched as it fills. */
+#define TILE_CACHE	512
 
 static __thread struct cached_tile {
 	const struct zl_conn	*conn;
 	int			 level, used;
 	uint64_t		 idx, gen;	/* partial tiles: valid while gen holds */
+	uint64_t		 seq;		/* when filled: the older way goes first */
 	size_t			 width;
 	time_t			 at;
 	uint8_t			 data[ZL_TLOG_TILE_W * ZL_TLOG_HASH];
 } *tile_cache;
+static __thread uint64_t tile_seq;
+
+/* The way holding (c, level, idx), or else the one to fill with it (NULL
+ * when a level-0 tile would evict two higher ones). */
+static struct cached_tile *
+cache_way(const struct zl_conn *c, int level, uint64_t idx)
+{
+	uint64_t		 h = (idx ^ (uint64_t)level << 58) * 0x9e3779b97f4a7c15ULL;
+	struct cached_tile	*w = &tile_cache[(h >> 40) % (TILE_CACHE / 2) * 2], *v;
+
+	for (int i = 0; i < 2; i++)
+		if (w[i].used && w[i].conn == c && w[i].level == level && w[i].idx == idx)
+			return &w[i];
+	for (int i = 0; i < 2; i++)
+		if (!w[i].used)
+			return &w[i];
+	v = w[0].seq < w[1].seq ? &w[0] : &w[1];
+	if (level == 0 && v->level > 0)
+		v = v == &w[0] ? &w[1] : &w[0];
+	return level == 0 && v->level > 0 ? NULL : v;
+}
 
 static int
 read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *width)
@@ -160,7 +185,7 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 	*width = 0;
 	if (tile_cache == NULL)
 		tile_cache = calloc(TILE_CACHE, sizeof(*tile_cache));
-	ct = tile_cache ? &tile_cache[(idx * 8 + (uint64_t)level) % TILE_CACHE] : NULL;
+	ct = tile_cache ? cache_way(c, level, idx) : NULL;
 	/* A partial tile only while nothing was committed since, and for a
 	 * second at most (another process may append). */
 	/* Writers (inside a transaction) never take a partial tile from the
@@ -191,6 +216,7 @@ read_tile(struct zl_conn *c, int level, uint64_t idx, uint8_t *buf, size_t *widt
 				ct->idx = idx;
 				ct->width = *width;
 				ct->gen = gen;
+				ct->seq = ++tile_seq;
 				ct->at = time(NULL);
 				memcpy(ct->data, p, n);
 			}
@@ -331,6 +357,36 @@ zl_ledger_head(struct zl_conn *c, struct zl_ledger_head *h)
 		rc = decode_head(s, &h->alg, &h->f);
 	zl_stmt_reset(s);
 	return rc < 0 ? rc : 0;
+}
+
+/* The head each thread read last, for proofs: see zl_ledger_head_covering. */
+static __thread struct {
+	const struct zl_conn	*conn;
+	uint64_t		 gen;
+	time_t			 at;
+	struct zl_ledger_head	 h;
+} recent_head;
+
+int
+zl_ledger_head_covering(struct zl_conn *c, uint64_t size, struct zl_ledger_head *h)
+{
+	uint64_t	 gen = zl_db_generation();	/* before the read, as for tiles */
+	int		 rc;
+
+	if (recent_head.conn == c && recent_head.gen == gen && recent_head.at == time(NULL) &&
+	    recent_head.h.f.size >= size && !zl_conn_in_tx(c)) {
+		*h = recent_head.h;
+		return 0;
+	}
+	if ((rc = zl_ledger_head(c, h)) != 0)
+		return rc;
+	if (!zl_conn_in_tx(c)) {
+		recent_head.conn = c;
+		recent_head.gen = gen;
+		recent_head.at = time(NULL);
+		recent_head.h = *h;
+	}
+	return 0;
 }
 
 int

@@ -42,6 +42,12 @@ struct zl_ledger_head {
 };
 /* The head as committed; size 0 with alg = default when there is no log yet. */
 int	 zl_ledger_head(struct zl_conn *c, struct zl_ledger_head *h);
+/* A head of at least `size` leaves, for proofs: the one this thread read
+ * within the second when nothing was committed here since and it has that
+ * many, else the head as committed.  A head a little behind another
+ * process's appends proves the same for every size it covers (complete
+ * subtrees never change), and a larger size is always read afresh. */
+int	 zl_ledger_head_covering(struct zl_conn *c, uint64_t size, struct zl_ledger_head *h);
 /* Tile reader over the database for proofs (ctx = the connection), with
  * the stripe roots; no edge (set it to the head's frontier to use it). */
 struct zl_tlog_tiles zl_ledger_tiles(struct zl_conn *c);

@@ -215,7 +215,7 @@ put_hex_list(char *p, const zl_tlog_hash *h, size_t n)
 }
 
 /* {index, size, leaf_hash, root, proof}; 400 index ≥ size or size beyond the
- * log.  The busiest public route: one head read, one stripe of one tile
+ * log.  The busiest public route: a recent head, one stripe of one tile
  * (tlog.h), the head's frontier for the right edge and the root. */
 static int
 handle_inclusion(struct zl_req *r)
@@ -229,7 +229,7 @@ handle_inclusion(struct zl_req *r)
 	int			 rc;
 
 	if ((rc = query_u64(r, "index", &index)) != 0 || (rc = query_u64(r, "size", &size)) != 0 ||
-	    (rc = zl_ledger_head(r->db, &h)) != 0)
+	    (rc = zl_ledger_head_covering(r->db, size, &h)) != 0)
 		return rc;
 	have = h.f.size;
 	if (index >= size || size > have)
