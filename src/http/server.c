@@ -190,28 +190,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 static void
 access_log(struct zl_req *r)
 {
-	FILE		*f = r->app->access_log;
-	json_t		*j;
-	char		*line, ts[32];
-	struct tm	 tm;
-	time_t		 t = time(NULL);
+	FILE	*f = r->app->access_log;
+	char	*line;
 
 	if (f == NULL)
 		return;
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	j = json_pack("{s:s,s:s,s:s,s:i,s:f,s:I,s:s}", "ts", ts,
-	    "method", r->method > 0 ? (const char *[]){ "", "GET", "HEAD", "POST",
-		"PUT", "PATCH", "DELETE", "OPTIONS" }[r->method] : "OTHER",
-	    "path", zl_utf8_valid(r->path, strlen(r->path)) ? r->path : "(invalid)",
-	    "status", r->status, "ms", (double)(now_us() - r->started_us) / 1000.0,
-	    "bytes", (json_int_t)(r->file_fd >= 0 ? 0 : r->out_len), "addr", r->client_addr);
-	if (j == NULL)
-		return;
-	if (r->who_id != 0)
-		json_object_set_new(j, "user", json_integer(r->who_id));
-	line = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
+	line = zl_access_line(r, time(NULL), (double)(now_us() - r->started_us) / 1000.0);
 	if (line != NULL) {
 		fprintf(f, "%s\n", line);
 		free(line);
