@@ -31,8 +31,8 @@ enum {
 };
 
 #define TILE_BYTES	(ZL_TLOG_TILE_W * ZL_TLOG_HASH)
-#define ROOTS_BYTES	(ZL_TLOG_TILE_W / ZL_TLOG_STRIPE * ZL_TLOG_HASH)
 #define STRIPE_BYTES	(ZL_TLOG_STRIPE * ZL_TLOG_HASH)
+#define ROOTS_BYTES	(ZL_TLOG_STRIPES * ZL_TLOG_HASH)
 
 static const char *const sql[Q__MAX] = {
 	[Q_LOCK] = "UPDATE tlog_head SET size = size WHERE id = 1 RETURNING alg, frontier",
@@ -123,6 +123,8 @@ struct open_tile {
 	uint64_t	 idx;
 	size_t		 width;
 	uint8_t		 data[ZL_TLOG_TILE_W * ZL_TLOG_HASH];
+	unsigned	 roots_have;	/* level 0: stripe roots met while appending (bits) */
+	uint8_t		 roots[ROOTS_BYTES];
 };
 
 struct zl_ledger_batch {
@@ -230,7 +232,6 @@ static int
 write_tile(struct zl_conn *c, enum zl_tlog_alg alg, int level, struct open_tile *t)
 {
 	struct zl_stmt	*s = zl_stmt_get(c, sql[Q_PUT_TILE]);
-	uint8_t		 roots[ROOTS_BYTES];
 
 	if (s == NULL)
 		return ZL_EDB;
@@ -238,8 +239,11 @@ write_tile(struct zl_conn *c, enum zl_tlog_alg alg, int level, struct open_tile 
 	zl_bind_int(s, 2, (int64_t)t->idx);
 	zl_bind_blob(s, 3, t->data, t->width * ZL_TLOG_HASH);
 	if (level == 0 && t->width == ZL_TLOG_TILE_W) {
-		zl_tlog_stripe_roots(alg, t->data, roots);
-		zl_bind_blob(s, 4, roots, sizeof(roots));
+		/* the tile filled in this batch from its first leaf: its roots
+		 * were met on the way, otherwise hash them from the tile */
+		if (t->roots_have != (1u << ZL_TLOG_STRIPES) - 1)
+			zl_tlog_stripe_roots(alg, t->data, t->roots);
+		zl_bind_blob(s, 4, t->roots, sizeof(t->roots));
 	} else
 		zl_bind_null(s, 4);
 	t->dirty = 0;
@@ -261,7 +265,7 @@ db_stripe_reader(void *ctx, uint64_t index, unsigned stripe, uint8_t *leaves, ui
 	size_t		 n, m;
 	int		 rc;
 
-	if (stripe >= ZL_TLOG_TILE_W / ZL_TLOG_STRIPE ||
+	if (stripe >= ZL_TLOG_STRIPES ||
 	    (s = zl_stmt_get(ctx, sql[Q_STRIPE])) == NULL)
 		return ZL_EDB;
 	zl_bind_int(s, 1, 1 + (int64_t)stripe * STRIPE_BYTES);
@@ -438,6 +442,12 @@ emit(void *ctx, int level, uint64_t index, const zl_tlog_hash h)
 	uint64_t		 tidx = index / ZL_TLOG_TILE_W;
 	size_t			 pos = (size_t)(index % ZL_TLOG_TILE_W);
 
+	t = &b->tiles[0];
+	if (level == 4 && t->used && t->idx == index / ZL_TLOG_STRIPES) {	/* a stripe root */
+		memcpy(t->roots + (index % ZL_TLOG_STRIPES) * ZL_TLOG_HASH, h, ZL_TLOG_HASH);
+		t->roots_have |= 1u << (index % ZL_TLOG_STRIPES);
+		return;
+	}
 	if (level % ZL_TLOG_TILE_H != 0 || b->err != 0 || tl >= 8)
 		return;
 	t = &b->tiles[tl];
@@ -447,6 +457,7 @@ emit(void *ctx, int level, uint64_t index, const zl_tlog_hash h)
 		t->used = 1;
 		t->idx = tidx;
 		t->dirty = 0;
+		t->roots_have = 0;
 		if ((b->err = read_tile(b->c, tl, tidx, t->data, &t->width)) == ZL_ENOTFOUND)
 			b->err = 0;
 		if (b->err != 0)

@@ -135,7 +135,7 @@ zl_tlog_stripe_roots(enum zl_tlog_alg alg, const uint8_t *tile, uint8_t *roots)
 {
 	uint8_t h[SP_N][ZL_TLOG_HASH];
 
-	for (int s = 0; s < ZL_TLOG_TILE_W / ZL_TLOG_STRIPE; s++) {
+	for (int s = 0; s < ZL_TLOG_STRIPES; s++) {
 		memcpy(h, tile + s * ZL_TLOG_STRIPE * ZL_TLOG_HASH, ZL_TLOG_STRIPE * ZL_TLOG_HASH);
 		sp_fold(alg, h);
 		memcpy(roots + s * ZL_TLOG_HASH, h[SP_N - 1], ZL_TLOG_HASH);

@@ -28,6 +28,7 @@
 #define ZL_TLOG_TILE_W	256		/* hashes per full tile */
 #define ZL_TLOG_MAXPROOF 64
 #define ZL_TLOG_STRIPE	16		/* leaves per stripe (a level-4 subtree) */
+#define ZL_TLOG_STRIPES	(ZL_TLOG_TILE_W / ZL_TLOG_STRIPE)	/* stripes per tile */
 
 enum zl_tlog_alg { ZL_TLOG_SHA256, ZL_TLOG_SM3 };
 

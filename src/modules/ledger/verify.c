@@ -28,7 +28,7 @@ struct verify {
 	 * stored log (below full_tiles) must have them */
 	uint64_t	 full_tiles, roots_idx;
 	int		 roots_rc;	/* of reading them; -1: not read yet */
-	uint8_t		 roots[ZL_TLOG_TILE_W / ZL_TLOG_STRIPE * 32];
+	uint8_t		 roots[ZL_TLOG_STRIPES * 32];
 };
 
 static void
@@ -71,8 +71,8 @@ stored(struct verify *v, int level, uint64_t index)
 static void
 compare_stripe(struct verify *v, uint64_t index, const zl_tlog_hash h)
 {
-	uint64_t ti = index / (ZL_TLOG_TILE_W / ZL_TLOG_STRIPE);
-	unsigned s = (unsigned)(index % (ZL_TLOG_TILE_W / ZL_TLOG_STRIPE));
+	uint64_t ti = index / ZL_TLOG_STRIPES;
+	unsigned s = (unsigned)(index % ZL_TLOG_STRIPES);
 
 	if (ti >= v->full_tiles)
 		return;		/* a partial tile has none */
