@@ -57,7 +57,7 @@ int	 zl_ledger_stored_roots(struct zl_conn *c, uint64_t idx, uint8_t *roots);
 /* How many tiles have stripe roots but are not full level-0 tiles. */
 int	 zl_ledger_stray_roots(struct zl_conn *c, int64_t *count);
 /* Store the stripe roots of every full level-0 tile that has none (a log
- * older than them, or rows deleted): after migrating, before serving.
+ * older than them, or roots cleared): after migrating, before serving.
  * Safe beside appenders; *made gets the number of tiles. */
 int	 zl_ledger_backfill(struct zl_conn *c, long *made);
 
