@@ -60,15 +60,18 @@ run: deps build/zhili web
 	@echo "Demo logins (password Zhili@2026): admin, bureau, finance, edu, auditor, staff; citizen: citizen"
 	./build/zhili serve --listen $(LISTEN) --db $(DB) --web-root web/dist
 
+# Where test results go: ZHILI_TEST_RESULTS, as tests/run-*.sh and tests/summary.sh read it.
+RESULTS  := $(or $(ZHILI_TEST_RESULTS),build/test-results)
+
 unit: build/unit-tests
-	@mkdir -p build/test-results
-	@./build/unit-tests 2>&1 | tee build/test-results/unit.log; \
-	  p=$$(grep -c '^\[       OK \]' build/test-results/unit.log); \
-	  f=$$(grep -c '^\[  FAILED  \] test' build/test-results/unit.log); \
-	  echo "$$p $$f" > build/test-results/unit.txt; test $$f -eq 0
+	@mkdir -p $(RESULTS)
+	@./build/unit-tests 2>&1 | tee $(RESULTS)/unit.log; \
+	  p=$$(grep -c '^\[       OK \]' $(RESULTS)/unit.log); \
+	  f=$$(grep -c '^\[  FAILED  \] test' $(RESULTS)/unit.log); \
+	  echo "$$p $$f" > $(RESULTS)/unit.txt; test $$f -eq 0
 
 test: deps build/zhili web
-	@rm -rf build/test-results; mkdir -p build/test-results
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
 	-@$(MAKE) --no-print-directory unit
 	-@bash tests/run-api.sh sqlite
 	-@bash tests/run-api.sh postgresql

@@ -399,7 +399,7 @@ extra_failed=()
 for part in ledger apply inbox; do
 	var="BENCH_$(printf '%s' "$part" | tr '[:lower:]' '[:upper:]')"
 	[ "${!var:-1}" != 0 ] || continue
-	bash "$here/$part.sh" || extra_failed+=("$part")
+	ZL_BENCH_LOCKED=1 bash "$here/$part.sh" || extra_failed+=("$part")
 done
 if [ ${#extra_failed[@]} -gt 0 ]; then
 	say "error: these benchmarks failed: ${extra_failed[*]}"

@@ -221,51 +221,21 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	return reply_when_durable(c, r);
 }
 
-/* A path that can go into JSON between quotes as it is. */
-static int
-plain_path(const char *p)
-{
-	for (; *p != '\0'; p++)
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-			return 0;
-	return 1;
-}
 
-/* One JSON line per request.  Written with one fprintf: building and
- * dumping a jansson object cost more than answering a health check. */
+/* One JSON line per request (access_log.c). */
 static void
 access_log(struct zl_req *r)
 {
-	static const char *const methods[] = { "OTHER", "GET", "HEAD", "POST", "PUT",
-	    "PATCH", "DELETE", "OPTIONS" };
-	FILE		*f = r->app->access_log;
-	char		 ts[32], user[32] = "", *quoted = NULL;
-	const char	*path = r->path;
-	struct tm	 tm;
-	time_t		 t = time(NULL);
+	FILE	*f = r->app->access_log;
+	char	*line;
 
 	if (f == NULL)
 		return;
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!zl_utf8_valid(path, strlen(path)))
-		path = "(invalid)";
-	else if (!plain_path(path)) {	/* rare: let jansson escape it */
-		json_t *j = json_string(path);
-		quoted = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
-		json_decref(j);
-		if (quoted == NULL)
-			path = "(unprintable)";
+	line = zl_access_line(r, time(NULL), (double)(now_us() - r->started_us) / 1000.0);
+	if (line != NULL) {
+		fprintf(f, "%s\n", line);
+		free(line);
 	}
-	if (r->who_id != 0)
-		snprintf(user, sizeof(user), ",\"user\":%lld", (long long)r->who_id);
-	fprintf(f, "{\"ts\":\"%s\",\"method\":\"%s\",\"path\":%s%s%s,\"status\":%d,"
-	    "\"ms\":%.3f,\"bytes\":%zu,\"addr\":\"%s\"%s}\n", ts,
-	    methods[r->method > 0 && r->method < ZL_METHOD__MAX ? r->method : 0],
-	    quoted ? "" : "\"", quoted ? quoted : path, quoted ? "" : "\"", r->status,
-	    (double)(now_us() - r->started_us) / 1000.0,
-	    r->file_fd >= 0 ? (size_t)0 : r->out_len, r->client_addr, user);
-	free(quoted);
 }
 
 static void

@@ -42,8 +42,24 @@ struct zl_ledger_head {
 };
 /* The head as committed; size 0 with alg = default when there is no log yet. */
 int	 zl_ledger_head(struct zl_conn *c, struct zl_ledger_head *h);
-/* Tile reader over the database for proofs (ctx = the connection). */
+/* A head of at least `size` leaves, for proofs: the one this thread read
+ * within the second when nothing was committed here since and it has that
+ * many, else the head as committed.  A head a little behind another
+ * process's appends proves the same for every size it covers (complete
+ * subtrees never change), and a larger size is always read afresh. */
+int	 zl_ledger_head_covering(struct zl_conn *c, uint64_t size, struct zl_ledger_head *h);
+/* Tile reader over the database for proofs (ctx = the connection), with
+ * the stripe roots; no edge (set it to the head's frontier to use it). */
 struct zl_tlog_tiles zl_ledger_tiles(struct zl_conn *c);
+/* The stored stripe roots of level-0 tile idx (16 hashes into roots);
+ * ZL_ENOTFOUND none, ZL_EINVAL not 16 hashes. */
+int	 zl_ledger_stored_roots(struct zl_conn *c, uint64_t idx, uint8_t *roots);
+/* How many tiles have stripe roots but are not full level-0 tiles. */
+int	 zl_ledger_stray_roots(struct zl_conn *c, int64_t *count);
+/* Store the stripe roots of every full level-0 tile that has none (a log
+ * older than them, or roots cleared): after migrating, before serving.
+ * Safe beside appenders; *made gets the number of tiles. */
+int	 zl_ledger_backfill(struct zl_conn *c, long *made);
 
 struct zl_checkpoint {
 	int64_t		 id, size, created_at;

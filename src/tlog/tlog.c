@@ -4,6 +4,7 @@
  * tlog.h except hashing (hash.c) and tile paths (tiles.c).  Storage is the
  * caller's: it hands in a tile reader. */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,9 +116,36 @@ memo_put(enum zl_tlog_alg alg, int level, uint64_t index, const uint8_t *tile,
 	pthread_mutex_unlock(lock);
 }
 
+/* A stripe's levels 0..4 (16 leaves up to its root), or the tile's levels
+ * 4..8 (16 stripe roots up to the tile's root): level l starts at SP_AT(l). */
+#define SP_N		(2 * ZL_TLOG_STRIPE - 1)
+#define SP_AT(l)	(2 * ZL_TLOG_STRIPE - (2 * ZL_TLOG_STRIPE >> (l)))
+
+static void
+sp_fold(enum zl_tlog_alg alg, uint8_t (*h)[ZL_TLOG_HASH])
+{
+	for (int l = 1; l <= 4; l++)
+		for (int i = 0; i < ZL_TLOG_STRIPE >> l; i++)
+			zl_tlog_node_hash(alg, h[SP_AT(l - 1) + 2 * i], h[SP_AT(l - 1) + 2 * i + 1],
+			    h[SP_AT(l) + i]);
+}
+
+void
+zl_tlog_stripe_roots(enum zl_tlog_alg alg, const uint8_t *tile, uint8_t *roots)
+{
+	uint8_t h[SP_N][ZL_TLOG_HASH];
+
+	for (int s = 0; s < ZL_TLOG_STRIPES; s++) {
+		memcpy(h, tile + s * ZL_TLOG_STRIPE * ZL_TLOG_HASH, ZL_TLOG_STRIPE * ZL_TLOG_HASH);
+		sp_fold(alg, h);
+		memcpy(roots + s * ZL_TLOG_HASH, h[SP_N - 1], ZL_TLOG_HASH);
+	}
+}
+
 /* Reading stored hashes.  A proof touches about two tiles per tile level;
  * one call keeps the last few it read, with their inner hashes, so it
- * reads and hashes up each tile once. */
+ * reads and hashes up each tile once.  Inside a full level-0 tile it keeps
+ * one stripe instead, when the storage has the tile's stripe roots. */
 #define RD_SLOTS 8
 
 struct rd_slot {
@@ -128,17 +156,27 @@ struct rd_slot {
 	uint8_t		*buf;		/* the tile, then its inner hashes */
 };
 
+struct rd_stripe {
+	int		 state;		/* 0 none, 1 loaded, -1 tile `tile` has no usable stripes */
+	uint64_t	 tile;
+	unsigned	 stripe;
+	uint8_t		 low[SP_N][ZL_TLOG_HASH];	/* the stripe, levels 0..4 */
+	uint8_t		 high[SP_N][ZL_TLOG_HASH];	/* the tile, levels 4..8 */
+};
+
 struct rd {
 	enum zl_tlog_alg		 alg;
 	const struct zl_tlog_tiles	*t;
 	unsigned			 next;
 	struct rd_slot			 s[RD_SLOTS];
+	struct rd_stripe		 sp;
 };
 
 static void
 rd_init(struct rd *r, enum zl_tlog_alg alg, const struct zl_tlog_tiles *t)
 {
-	memset(r, 0, sizeof(*r));
+	memset(r, 0, offsetof(struct rd, sp));
+	r->sp.state = 0;
 	r->alg = alg;
 	r->t = t;
 	for (int i = 0; i < RD_SLOTS; i++)
@@ -179,8 +217,73 @@ rd_tile(struct rd *r, int level, uint64_t index, struct rd_slot **out)
 	return 0;
 }
 
-/* The hash at tree level `level`, index `index`: from the tile holding level
- * 8*(level/8), directly or among its inner hashes. */
+static int rd_stored(struct rd *r, int level, uint64_t index, zl_tlog_hash out);
+
+/* Load stripe `stripe` of full level-0 tile `tile` and the tile's stripe
+ * roots; they are trusted only when the stripe's leaves hash up to its
+ * stored root and the stored roots hash up to the tile's root as stored one
+ * tile level up (so wrong or stale roots are never served).  0, or
+ * ZL_ENOTFOUND: read the whole tile instead. */
+static int
+sp_load(struct rd *r, uint64_t tile, unsigned stripe)
+{
+	struct rd_stripe	*sp = &r->sp;
+	zl_tlog_hash		 top;
+
+	sp->state = -1;
+	sp->tile = tile;
+	sp->stripe = stripe;
+	if (r->t->stripe(r->t->ctx, tile, stripe, sp->low[0], sp->high[0]) != 0)
+		return ZL_ENOTFOUND;
+	sp_fold(r->alg, sp->low);
+	sp_fold(r->alg, sp->high);
+	if (memcmp(sp->low[SP_N - 1], sp->high[stripe], ZL_TLOG_HASH) != 0 ||
+	    rd_stored(r, ZL_TLOG_TILE_H, tile, top) != 0 ||
+	    memcmp(top, sp->high[SP_N - 1], ZL_TLOG_HASH) != 0)
+		return ZL_ENOTFOUND;
+	sp->state = 1;
+	return 0;
+}
+
+/* The hash at level < 8 whose first leaf is `first`, from a stripe; 0, or
+ * ZL_ENOTFOUND when no stripe serves it. */
+static int
+sp_stored(struct rd *r, int level, uint64_t first, zl_tlog_hash out)
+{
+	struct rd_stripe	*sp = &r->sp;
+	uint64_t		 tile = first / ZL_TLOG_TILE_W;
+	unsigned		 off = (unsigned)(first % ZL_TLOG_TILE_W);
+	unsigned		 stripe = off / ZL_TLOG_STRIPE;
+
+	if (sp->state == 0 || sp->tile != tile) {
+		if (sp_load(r, tile, stripe) != 0)
+			return ZL_ENOTFOUND;
+	}
+	if (sp->state != 1)
+		return ZL_ENOTFOUND;
+	if (level >= 4) {
+		memcpy(out, sp->high[SP_AT(level - 4) + (off >> level)], ZL_TLOG_HASH);
+		return 0;
+	}
+	if (stripe != sp->stripe)
+		return ZL_ENOTFOUND;	/* another stripe: rare, the whole tile serves */
+	memcpy(out, sp->low[SP_AT(level) + ((off % ZL_TLOG_STRIPE) >> level)], ZL_TLOG_HASH);
+	return 0;
+}
+
+/* 1 if the complete subtree of 2^level leaves from `first` is one of those
+ * the frontier holds (on the right edge of its tree). */
+static int
+edge_holds(const struct zl_tlog_frontier *f, int level, uint64_t first)
+{
+	uint64_t start = level >= 63 ? 0 : f->size >> (level + 1) << (level + 1);
+
+	return ((f->size >> level) & 1) && first == start;
+}
+
+/* The hash at tree level `level`, index `index`: from the frontier, a
+ * stripe, or the tile holding level 8*(level/8), directly or among its inner
+ * hashes. */
 static int
 rd_stored(struct rd *r, int level, uint64_t index, zl_tlog_hash out)
 {
@@ -190,10 +293,16 @@ rd_stored(struct rd *r, int level, uint64_t index, zl_tlog_hash out)
 	uint64_t	 first;
 	int		 sh = level % ZL_TLOG_TILE_H, rc;
 
-	if (level < 0 || level > 63 || index > (UINT64_MAX >> sh))
+	if (level < 0 || level > 63 || index > (UINT64_MAX >> level))
 		return ZL_EINVAL;
+	if (r->t->edge != NULL && edge_holds(r->t->edge, level, index << level)) {
+		memcpy(out, r->t->edge->hash[level], ZL_TLOG_HASH);
+		return 0;
+	}
 	first = index << sh;
 	off = (size_t)(first % ZL_TLOG_TILE_W);
+	if (level < ZL_TLOG_TILE_H && r->t->stripe != NULL && sp_stored(r, level, first, out) == 0)
+		return 0;
 	if ((rc = rd_tile(r, level / ZL_TLOG_TILE_H, first / ZL_TLOG_TILE_W, &s)) != 0)
 		return rc;
 	if (s->width < off + ((size_t)1 << sh))
@@ -334,7 +443,7 @@ subproof(struct rd *r, uint64_t m, uint64_t lo, uint64_t hi, int b,
 
 int
 zl_tlog_prove_inclusion(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
-    uint64_t index, uint64_t size, zl_tlog_hash *proof, size_t *n)
+    uint64_t index, uint64_t size, zl_tlog_hash leaf, zl_tlog_hash *proof, size_t *n)
 {
 	struct rd r;
 	int rc;
@@ -344,6 +453,8 @@ zl_tlog_prove_inclusion(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
 		return ZL_EINVAL;
 	rd_init(&r, alg, t);
 	rc = path(&r, index, 0, size, proof, n);
+	if (rc == 0 && leaf != NULL)
+		rc = rd_stored(&r, 0, index, leaf);
 	rd_release(&r);
 	if (rc != 0)
 		*n = 0;

@@ -8,6 +8,13 @@
  * starting at leaf I*2^L.  Hashes at other levels are recomputed from the tile
  * below them.  Storage is the caller's: it hands a tile reader in.
  *
+ * Beside each full level-0 tile the storage may keep its 16 stripe roots:
+ * the level-4 hashes, roots of the tile's 16-leaf stripes.  A hash inside
+ * the tile then costs one stripe of leaves and those roots (30 hashes) instead
+ * of the whole tile (254); the roots are used only when they agree with the
+ * tile and the tile's own root one level up, so wrong ones never change what
+ * is served.
+ *
  * Functions return 0 or a negative ZL_E* code (ZL_EINVAL for a bad argument,
  * ZL_ENOTFOUND when a needed tile is missing or too short). */
 #ifndef ZL_TLOG_H
@@ -20,10 +27,13 @@
 #define ZL_TLOG_TILE_H	8		/* tree levels per tile */
 #define ZL_TLOG_TILE_W	256		/* hashes per full tile */
 #define ZL_TLOG_MAXPROOF 64
+#define ZL_TLOG_STRIPE	16		/* leaves per stripe (a level-4 subtree) */
+#define ZL_TLOG_STRIPES	(ZL_TLOG_TILE_W / ZL_TLOG_STRIPE)	/* stripes per tile */
 
 enum zl_tlog_alg { ZL_TLOG_SHA256, ZL_TLOG_SM3 };
 
 typedef uint8_t zl_tlog_hash[ZL_TLOG_HASH];
+struct zl_tlog_frontier;
 
 /* "sha256" / "sm3" and back; -1 if unknown. */
 int		 zl_tlog_alg_parse(const char *name);
@@ -37,12 +47,23 @@ void	zl_tlog_node_hash(enum zl_tlog_alg alg, const zl_tlog_hash left,
 /* H(data), the plain digest: H("") is the empty tree's root. */
 void	zl_tlog_hash_data(enum zl_tlog_alg alg, const void *data, size_t n, zl_tlog_hash out);
 
-/* Reads tile (level, index) into buf (room for 256 hashes); *width gets the
- * number of hashes it holds (a partial tile holds fewer).  0, or ZL_ENOTFOUND. */
+/* read: tile (level, index) into buf (room for 256 hashes); *width gets the
+ * number of hashes it holds (a partial tile holds fewer).  0, or ZL_ENOTFOUND.
+ * stripe (optional, NULL: none): for the full level-0 tile `index`, the 16
+ * leaf hashes of stripe `stripe` (0..15) into leaves and the tile's 16 stored
+ * stripe roots into roots; nonzero when the tile is not full or has none.
+ * edge (optional): the frontier of the log the tiles hold (its head); the
+ * complete subtrees on its right edge are taken from it. */
 struct zl_tlog_tiles {
 	void	*ctx;
 	int	(*read)(void *ctx, int level, uint64_t index, uint8_t *buf, size_t *width);
+	int	(*stripe)(void *ctx, uint64_t index, unsigned stripe, uint8_t *leaves,
+		    uint8_t *roots);
+	const struct zl_tlog_frontier *edge;
 };
+
+/* The 16 stripe roots (16 * 32 bytes into roots) of a full level-0 tile. */
+void	zl_tlog_stripe_roots(enum zl_tlog_alg alg, const uint8_t *tile, uint8_t *roots);
 
 /* The stored hash at tree level `level`, index `index` (see above). */
 int	zl_tlog_stored_hash(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
@@ -50,9 +71,10 @@ int	zl_tlog_stored_hash(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
 /* The root of the first `size` leaves (the empty tree's root is H("")). */
 int	zl_tlog_tree_hash(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
 	    uint64_t size, zl_tlog_hash out);
-/* RFC 9162 §2.1.3 inclusion proof of leaf `index` in a tree of `size`. */
+/* RFC 9162 §2.1.3 inclusion proof of leaf `index` in a tree of `size`;
+ * leaf (NULL: not wanted) gets the stored leaf hash. */
 int	zl_tlog_prove_inclusion(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
-	    uint64_t index, uint64_t size, zl_tlog_hash *proof, size_t *n);
+	    uint64_t index, uint64_t size, zl_tlog_hash leaf, zl_tlog_hash *proof, size_t *n);
 /* RFC 9162 §2.1.4 consistency proof between sizes m ≤ n. */
 int	zl_tlog_prove_consistency(enum zl_tlog_alg alg, const struct zl_tlog_tiles *t,
 	    uint64_t m, uint64_t n, zl_tlog_hash *proof, size_t *len);

@@ -4,11 +4,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "http/req.h"
 #include "http/router.h"
+#include "http/server.h"
 #include "tests.h"
 
 static struct zl_req *
@@ -121,7 +123,45 @@ test_reply__problem_maps_codes_once(void **state)
 	assert_int_equal(r->status, 500);
 }
 
+/* The access log's direct line is the jansson one, byte for byte, whatever
+ * the path, user, size and duration (escaping, integral and tiny ms). */
+static void
+test_access_log__direct_line_is_jansson_byte_for_byte(void **state)
+{
+	static const char *const paths[] = { "/api/v1/public/ledger/proof/inclusion",
+	    "/a\"b", "/a\\b", "/tab\there", "/中文/路径", "/\xff\xfe" };
+	static const double ms[] = { 0, 0.001, 0.392, 2.2629999999999999, 1, 10, 12345.678, 0.0001 };
+	struct zl_req r;
+	int checked = 0;
+
+	(void)state;
+	for (size_t p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		for (size_t m = 0; m < sizeof(ms) / sizeof(ms[0]); m++)
+			for (int v = 0; v < 2; v++) {
+				char *a, *b;
+
+				memset(&r, 0, sizeof(r));
+				r.method = v ? ZL_POST : ZL_GET;
+				r.path = paths[p];
+				r.status = v ? 201 : 200;
+				r.who_id = v ? 42 : 0;
+				r.out_len = v ? 0 : 1394;
+				r.file_fd = v ? 3 : -1;
+				snprintf(r.client_addr, sizeof(r.client_addr), "127.0.0.1");
+				a = zl_access_line(&r, 1700000000 + (time_t)m, ms[m]);
+				b = zl_access_line_json(&r, 1700000000 + (time_t)m, ms[m]);
+				assert_non_null(a);
+				assert_non_null(b);
+				assert_string_equal(a, b);
+				free(a);
+				free(b);
+				checked++;
+			}
+	assert_int_equal(checked, 96);
+}
+
 const struct CMUnitTest http_tests[] = {
+	cmocka_unit_test(test_access_log__direct_line_is_jansson_byte_for_byte),
 	cmocka_unit_test(test_router__path_param_decoded),
 	cmocka_unit_test(test_router__literal_beats_parameter),
 	cmocka_unit_test(test_router__unknown_path_404_wrong_method_405),

@@ -40,7 +40,12 @@ struct mem {
 	uint64_t	 size;
 	zl_tlog_hash	*leaf, *root;	/* per leaf; root[s] after s+1 appends */
 };
-struct view { struct mem *m; uint64_t size; };
+struct view {
+	struct mem	*m;
+	uint64_t	 size;
+	uint8_t		(*roots)[16 * ZL_TLOG_HASH];	/* stripe roots per full level-0 tile */
+	unsigned	 full_reads;			/* full level-0 tiles read */
+};
 
 static void
 mem_emit(void *ctx, int level, uint64_t index, const zl_tlog_hash h)
@@ -70,9 +75,24 @@ view_read(void *ctx, int level, uint64_t index, uint8_t *buf, size_t *width)
 	if (level >= 8 || index >= v->m->n[level] || have <= index * 256)
 		return ZL_ENOTFOUND;
 	w = have - index * 256 > 256 ? 256 : have - index * 256;
+	if (level == 0 && w == 256)
+		v->full_reads++;
 	assert_true(w <= v->m->t[level][index].width);
 	memcpy(buf, v->m->t[level][index].h, (size_t)w * ZL_TLOG_HASH);
 	*width = (size_t)w;
+	return 0;
+}
+
+/* The stripe reader of a store that keeps stripe roots (view.roots). */
+static int
+view_stripe(void *ctx, uint64_t index, unsigned stripe, uint8_t *leaves, uint8_t *roots)
+{
+	struct view *v = ctx;
+
+	if (v->roots == NULL || index >= v->m->n[0] || v->size < (index + 1) * 256 || stripe >= 16)
+		return ZL_ENOTFOUND;
+	memcpy(leaves, v->m->t[0][index].h + stripe * 16 * ZL_TLOG_HASH, 16 * ZL_TLOG_HASH);
+	memcpy(roots, v->roots[index], 16 * ZL_TLOG_HASH);
 	return 0;
 }
 
@@ -245,7 +265,7 @@ test_tlog__rfc6962_inclusion_proofs_and_tampering(void **state)
 			want++;
 		v.size = s;
 		H(rfc_roots[s - 1], root);
-		assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, s, p, &n), 0);
+		assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, s, NULL, p, &n), 0);
 		assert_int_equal(n, want);
 		for (size_t k = 0; k < n; k++) {
 			H(rfc_incl[c].p[k], other);
@@ -279,7 +299,7 @@ test_tlog__rfc6962_inclusion_proofs_and_tampering(void **state)
 		memcpy(bad + 1, p, n * 32);
 		assert_int_not_equal(zl_tlog_verify_inclusion(SHA, m->leaf[i], i, s, bad, n + 1, root), 0);
 	}
-	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 8, 8, p, &n), ZL_EINVAL);
+	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 8, 8, NULL, p, &n), ZL_EINVAL);
 	assert_int_not_equal(zl_tlog_verify_inclusion(SHA, m->leaf[0], 0, 0, p, 0, root), 0);
 	mem_free(m);
 }
@@ -368,7 +388,7 @@ test_tlog__tiles_agree_with_naive_tree(void **state)
 		uint64_t s = sizes[a];
 		v.size = s;
 		for (uint64_t i = 0; i < s; i += (i < 3 || i + 3 > s) ? 1 : 29) {
-			assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, s, p, &n), 0);
+			assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, s, NULL, p, &n), 0);
 			nq = 0;
 			naive_path(m->leaf, i, 0, s, q, &nq);
 			assert_int_equal(n, nq);
@@ -397,7 +417,7 @@ test_tlog__tiles_agree_with_naive_tree(void **state)
 	assert_memory_equal(got, want, 32);
 	/* what the tiles of size 1000 cannot give */
 	assert_int_equal(zl_tlog_tree_hash(SHA, &t, 1001, got), ZL_ENOTFOUND);
-	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 5, 1024, p, &n), ZL_ENOTFOUND);
+	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 5, 1024, NULL, p, &n), ZL_ENOTFOUND);
 	assert_int_equal(zl_tlog_stored_hash(SHA, &t, 10, 0, got), ZL_ENOTFOUND);
 	/* a tile changed in storage is seen at once, never hidden by the memo
 	 * of inner hashes that the proofs above filled */
@@ -439,7 +459,7 @@ test_tlog__70000_leaves_tile_widths_and_proofs(void **state)
 	assert_int_equal(zl_tlog_tree_hash(SHA, &t, 70000, got), 0);
 	assert_memory_equal(got, m->root[69999], 32);
 	for (uint64_t i = 0; i < 70000; i += 6997) {
-		assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, 70000, p, &n), 0);
+		assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, i, 70000, NULL, p, &n), 0);
 		assert_int_equal(zl_tlog_verify_inclusion(SHA, m->leaf[i], i, 70000, p, n, got), 0);
 		assert_int_equal(zl_tlog_prove_consistency(SHA, &t, i + 1, 70000, p, &n), 0);
 		assert_int_equal(zl_tlog_verify_consistency(SHA, i + 1, 70000, m->root[i], got, p, n), 0);
@@ -454,6 +474,91 @@ test_tlog__70000_leaves_tile_widths_and_proofs(void **state)
 	assert_memory_equal(p[0], got, 32);
 	assert_int_equal(zl_tlog_frontier_decode(&g, enc, n - 1), ZL_EINVAL);
 	assert_int_equal(zl_tlog_frontier_decode(&g, enc, 7), ZL_EINVAL);
+	mem_free(m);
+}
+
+/* Every leaf of tiles 1..3's proofs for size s, with and without the edge,
+ * equals the naive tree's. */
+static void
+proofs_match_naive(struct mem *m, struct zl_tlog_tiles *t, uint64_t lo, uint64_t hi, uint64_t s)
+{
+	struct zl_tlog_frontier	 f = { 0 };
+	zl_tlog_hash		 p[ZL_TLOG_MAXPROOF], q[ZL_TLOG_MAXPROOF], leaf;
+	size_t			 n, nq;
+
+	for (uint64_t i = 0; i < s; i++)
+		zl_tlog_append(SHA, &f, m->leaf[i], NULL, NULL);
+	for (int with_edge = 0; with_edge < 2; with_edge++) {
+		t->edge = with_edge ? &f : NULL;
+		for (uint64_t i = lo; i < hi && i < s; i++) {
+			assert_int_equal(zl_tlog_prove_inclusion(SHA, t, i, s, leaf, p, &n), 0);
+			nq = 0;
+			naive_path(m->leaf, i, 0, s, q, &nq);
+			assert_int_equal(n, nq);
+			assert_memory_equal(p, q, n * 32);
+			assert_memory_equal(leaf, m->leaf[i], 32);
+		}
+		assert_int_equal(zl_tlog_tree_hash(SHA, t, s, leaf), 0);
+		assert_memory_equal(leaf, m->root[s - 1], 32);
+	}
+	t->edge = NULL;
+}
+
+/* Stripe roots: the same proofs as the naive tree without reading any full
+ * level-0 tile; wrong or stale roots are never served (the whole tile is
+ * read instead), and a leaf rewritten with roots to match gives a proof that
+ * fails, exactly as the tiles alone would give it. */
+static void
+test_tlog__stripes_give_the_same_proofs_and_never_wrong_ones(void **state)
+{
+	static const uint64_t sizes[] = { 256, 257, 300, 512, 700, 768, 1000 };
+	struct mem		*m = mem_build(SHA, 1000, NULL, NULL);
+	uint8_t			(*roots)[16 * ZL_TLOG_HASH] = calloc(3, sizeof(*roots));
+	uint8_t			 saved[16 * ZL_TLOG_HASH];
+	struct view		 v = { m, 1000, roots, 0 };
+	struct zl_tlog_tiles	 t = { &v, view_read, view_stripe, NULL };
+	zl_tlog_hash		 p[ZL_TLOG_MAXPROOF], q[ZL_TLOG_MAXPROOF], leaf, h;
+	size_t			 n, nq;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		zl_tlog_stripe_roots(SHA, m->t[0][i].h, roots[i]);
+	for (int i = 0; i < 48; i++) {		/* the level-4 hashes of the tree */
+		mth(m->leaf, 16 * i, 16 * i + 16, h);
+		assert_memory_equal(roots[i / 16] + (i % 16) * 32, h, 32);
+	}
+	for (size_t a = 0; a < sizeof(sizes) / sizeof(sizes[0]); a++) {
+		v.size = sizes[a];
+		v.full_reads = 0;
+		proofs_match_naive(m, &t, 0, sizes[a], sizes[a]);
+		assert_int_equal(v.full_reads, 0);
+	}
+	v.size = 1000;
+	/* one wrong root, of another stripe than the leaf's or of its own */
+	for (int k = 0; k < 2; k++) {
+		roots[1][(k ? 3 : 9) * 32] ^= 1;
+		v.full_reads = 0;
+		proofs_match_naive(m, &t, 256 + 48, 256 + 64, 1000);
+		assert_true(v.full_reads > 0);
+		roots[1][(k ? 3 : 9) * 32] ^= 1;
+	}
+	/* stale: another tile's roots */
+	memcpy(saved, roots[1], sizeof(saved));
+	memcpy(roots[1], roots[2], sizeof(saved));
+	proofs_match_naive(m, &t, 256, 512, 1000);
+	memcpy(roots[1], saved, sizeof(saved));
+	/* leaf 300 rewritten, the roots made to match it */
+	m->t[0][1].h[44 * 32] ^= 1;
+	zl_tlog_stripe_roots(SHA, m->t[0][1].h, roots[1]);
+	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 300, 1000, leaf, p, &n), 0);
+	assert_memory_not_equal(leaf, m->leaf[300], 32);
+	assert_int_not_equal(zl_tlog_verify_inclusion(SHA, leaf, 300, 1000, p, n, m->root[999]), 0);
+	t.stripe = NULL;
+	assert_int_equal(zl_tlog_prove_inclusion(SHA, &t, 300, 1000, h, q, &nq), 0);
+	assert_int_equal(n, nq);
+	assert_memory_equal(p, q, n * 32);
+	assert_memory_equal(leaf, h, 32);
+	free(roots);
 	mem_free(m);
 }
 
@@ -603,6 +708,7 @@ const struct CMUnitTest tlog_tests[] = {
 	cmocka_unit_test(test_tlog__rfc6962_consistency_proofs_and_tampering),
 	cmocka_unit_test(test_tlog__tiles_agree_with_naive_tree),
 	cmocka_unit_test(test_tlog__70000_leaves_tile_widths_and_proofs),
+	cmocka_unit_test(test_tlog__stripes_give_the_same_proofs_and_never_wrong_ones),
 	cmocka_unit_test(test_tlog__known_answers_and_hex),
 	cmocka_unit_test(test_tlog__hashing_from_threads),
 	cmocka_unit_test(test_tiles__paths_round_trip),

@@ -1,7 +1,7 @@
 /* verify.c: `zhili ledger verify`: rebuild every leaf from the audit rows,
- * the tree from the leaves, and compare with the stored tiles, the latest
- * signed checkpoint and each record's current state.  Every difference is
- * reported with its entity, id and leaf index. */
+ * the tree from the leaves, and compare with the stored tiles, the stripe
+ * roots of full tiles, the latest signed checkpoint and each record's current
+ * state.  Every difference is reported with its entity, id and leaf index. */
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +24,11 @@ struct verify {
 	long			 problems;
 	/* the stored tile being compared, per tile level */
 	struct { int used; uint64_t idx; size_t width; uint8_t data[ZL_TLOG_TILE_W * 32]; } t[8];
+	/* the stripe roots of the level-0 tile being compared; full tiles of the
+	 * stored log (below full_tiles) must have them */
+	uint64_t	 full_tiles, roots_idx;
+	int		 roots_rc;	/* of reading them; -1: not read yet */
+	uint8_t		 roots[ZL_TLOG_STRIPES * 32];
 };
 
 static void
@@ -62,12 +67,37 @@ stored(struct verify *v, int level, uint64_t index)
 	return pos < v->t[tl].width ? v->t[tl].data + pos * 32 : NULL;
 }
 
+/* A rebuilt stripe root (level 4) against the one stored beside its tile. */
+static void
+compare_stripe(struct verify *v, uint64_t index, const zl_tlog_hash h)
+{
+	uint64_t ti = index / ZL_TLOG_STRIPES;
+	unsigned s = (unsigned)(index % ZL_TLOG_STRIPES);
+
+	if (ti >= v->full_tiles)
+		return;		/* a partial tile has none */
+	if (v->roots_rc == -1 || v->roots_idx != ti) {
+		v->roots_idx = ti;
+		v->roots_rc = zl_ledger_stored_roots(v->c, ti, v->roots);
+		if (v->roots_rc == ZL_ENOTFOUND)
+			problem(v, "tile 0/%" PRIu64 ": its stripe roots are missing", ti);
+		else if (v->roots_rc != 0)
+			problem(v, "tile 0/%" PRIu64 ": its stripe roots are not 16 hashes", ti);
+	}
+	if (v->roots_rc == 0 && memcmp(v->roots + s * 32, h, 32) != 0)
+		problem(v, "tile 0/%" PRIu64 ": stripe root %u (leaves %" PRIu64 " to %" PRIu64 ") "
+		    "differs from the rebuilt tree", ti, s, index * ZL_TLOG_STRIPE,
+		    index * ZL_TLOG_STRIPE + ZL_TLOG_STRIPE - 1);
+}
+
 static void
 compare(void *ctx, int level, uint64_t index, const zl_tlog_hash h)
 {
 	struct verify *v = ctx;
 	const uint8_t *s;
 
+	if (level == 4)
+		compare_stripe(v, index, h);
 	if (level % ZL_TLOG_TILE_H != 0 || level == 0)
 		return;		/* leaves are compared with their audit rows */
 	if ((s = stored(v, level, index)) == NULL || memcmp(s, h, 32) != 0)
@@ -187,6 +217,8 @@ zl_ledger_verify(struct zl_conn *c, const char *key_path, FILE *out)
 		return rc;
 	}
 	v->alg = head.alg;
+	v->full_tiles = head.f.size / ZL_TLOG_TILE_W;
+	v->roots_rc = -1;
 	memset(&f, 0, sizeof(f));
 	for (;;) {
 		struct zl_arena a;
@@ -244,6 +276,14 @@ zl_ledger_verify(struct zl_conn *c, const char *key_path, FILE *out)
 	zl_tlog_frontier_root(head.alg, &head.f, head_root);
 	if (memcmp(root, head_root, 32) != 0 && (uint64_t)next == head.f.size)
 		problem(v, "the log head's root differs from the rebuilt tree");
+	{
+		int64_t extra;
+		if (zl_ledger_stray_roots(c, &extra) != 0)
+			problem(v, "cannot read the stripe roots");
+		else if (extra > 0)
+			problem(v, "%" PRId64 " tiles that are not full level-0 tiles carry stripe roots (inserted)",
+			    extra);
+	}
 	if (cp.note != NULL && !cp_checked)
 		problem(v, "the signed checkpoint of size %" PRId64 " is beyond the rebuilt log (%" PRId64 " leaves)",
 		    cp.size, next);
