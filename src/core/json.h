@@ -55,5 +55,9 @@ char	*zl_time_iso(struct zl_arena *a, int64_t t);
 /* Parse that format (or a plain date YYYY-MM-DD) to Unix seconds; -1 if bad. */
 int64_t	 zl_time_parse(const char *s);
 json_t	*zl_json_time(int64_t t);	/* a new string, or null for 0 */
+/* The text json_dumps(j, JSON_COMPACT) gives, written into *buf (malloc'd,
+ * grown as needed, *cap its size) and NUL-terminated; *len its length.
+ * -1 for what json_dumps refuses too (invalid UTF-8, NaN, a cycle). */
+int	 zl_json_write(const json_t *j, char **buf, size_t *cap, size_t *len);
 
 #endif

@@ -29,12 +29,6 @@ zl_reply_bytes(struct zl_req *r, int status, const char *ctype, const char *data
 	return 0;
 }
 
-/* Each thread dumps into a buffer of its own that grows to the largest
- * answer seen, then copies the text once into the request's arena (jansson's
- * json_dumps would grow a buffer of its own and copy it twice). */
-static __thread char	*dump_buf;
-static __thread size_t	 dump_cap;
-
 int
 zl_reply_static(struct zl_req *r, int status, const char *ctype, const char *data,
     size_t len)
@@ -46,30 +40,25 @@ zl_reply_static(struct zl_req *r, int status, const char *ctype, const char *dat
 	return 0;
 }
 
+/* Each thread writes answers into a buffer of its own that grows to the
+ * largest answer seen, then copies the text once into the request's arena. */
+static __thread char	*dump_buf;
+static __thread size_t	 dump_cap;
+
 int
 zl_reply_json(struct zl_req *r, int status, json_t *j)
 {
 	size_t	 n;
 	char	*out;
+	int	 rc;
 
 	if (j == NULL) {
 		zl_reply_problem(r, ZL_ENOMEM);
 		return 0;
 	}
-	n = json_dumpb(j, dump_buf, dump_cap, JSON_COMPACT);
-	if (n > dump_cap && n > 0) {
-		char *p = realloc(dump_buf, n);
-		if (p == NULL) {
-			json_decref(j);
-			zl_reply_problem(r, ZL_ENOMEM);
-			return 0;
-		}
-		dump_buf = p;
-		dump_cap = n;
-		n = json_dumpb(j, dump_buf, dump_cap, JSON_COMPACT);
-	}
+	rc = zl_json_write(j, &dump_buf, &dump_cap, &n);
 	json_decref(j);
-	if (n == 0) {
+	if (rc != 0) {
 		zl_reply_problem(r, ZL_EINTERNAL);
 		return 0;
 	}

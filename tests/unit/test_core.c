@@ -216,6 +216,83 @@ test_config__keys_env_and_bounds(void **state)
 	unsetenv("ZHILI_LOGIN_RATE_PER_MINUTE");
 }
 
+/* zl_json_write gives json_dumps(JSON_COMPACT)'s bytes for v; both fail together. */
+static void
+same_as_jansson(json_t *v)
+{
+	char	*ours = NULL, *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	size_t	 cap = 0, len;
+	int	 rc = zl_json_write(v, &ours, &cap, &len);
+
+	if (theirs == NULL)
+		assert_int_equal(rc, -1);
+	else {
+		assert_int_equal(rc, 0);
+		assert_string_equal(ours, theirs);
+		assert_int_equal(len, strlen(theirs));
+	}
+	free(ours);
+	free(theirs);
+	json_decref(v);
+}
+
+static json_t *
+random_value(unsigned *seed, int depth)
+{
+	static const char *const pieces[] = { "a", "中文", "\"", "\\", "/", "\n", "\t", "\r",
+	    "\b", "\f", "\x01", "\x1f", "\x7f", "é", "𝄞", " ", "key", "" };
+	int kind = depth > 3 ? rand_r(seed) % 5 : rand_r(seed) % 7;
+	char buf[64] = "";
+
+	switch (kind) {
+	case 0: return json_integer((json_int_t)rand_r(seed) * (rand_r(seed) % 2 ? -7919 : 104729));
+	case 1: return json_real((double)rand_r(seed) / (rand_r(seed) % 1000 + 1) *
+	    (rand_r(seed) % 2 ? 1e-9 : 1e12));
+	case 2: return rand_r(seed) % 3 == 0 ? json_null() : json_boolean(rand_r(seed) % 2);
+	case 3: case 4:
+		for (int i = rand_r(seed) % 6; i > 0; i--)
+			strcat(buf, pieces[rand_r(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
+		return json_string(buf);
+	case 5: {
+		json_t *a = json_array();
+		for (int i = rand_r(seed) % 5; i > 0; i--)
+			json_array_append_new(a, random_value(seed, depth + 1));
+		return a;
+	}
+	default: {
+		json_t *o = json_object();
+		for (int i = rand_r(seed) % 5; i > 0; i--) {
+			snprintf(buf, sizeof(buf), "k%d%s", rand_r(seed) % 100,
+			    pieces[rand_r(seed) % (sizeof(pieces) / sizeof(pieces[0]))]);
+			json_object_set_new(o, buf, random_value(seed, depth + 1));
+		}
+		return o;
+	}
+	}
+}
+
+static void
+test_json__write_is_byte_for_byte_jansson(void **state)
+{
+	static const double reals[] = { 0.0, -0.0, 1.0, -3.0, 0.1, 1.0 / 3, 1e300, -1e-300, 1.5e-7,
+	    123456789012345678.0, 2.5e16, 1e21, 5e-324, 1.7976931348623157e308, 100.0, 0.5 };
+	unsigned seed = 20261204;
+	char bad[] = "ok\xff";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++)
+		same_as_jansson(json_real(reals[i]));
+	same_as_jansson(json_integer(INT64_MIN));
+	same_as_jansson(json_integer(INT64_MAX));
+	same_as_jansson(json_object());
+	same_as_jansson(json_array());
+	same_as_jansson(json_string("\x01\x02 tab\t \"q\" back\\ slash/ 中文 𝄞 \x7f"));
+	same_as_jansson(json_pack("{s:[i,{},[]],s:{s:n}}", "a", 1, "b", "c"));
+	same_as_jansson(json_stringn_nocheck(bad, strlen(bad)));	/* invalid UTF-8: both fail */
+	for (int i = 0; i < 2000; i++)
+		same_as_jansson(random_value(&seed, 0));
+}
+
 const struct CMUnitTest core_tests[] = {
 	cmocka_unit_test(test_arena__alloc_zeroed_aligned_and_large),
 	cmocka_unit_test(test_arena__defers_run_once_on_release),
@@ -227,5 +304,6 @@ const struct CMUnitTest core_tests[] = {
 	cmocka_unit_test(test_valid__id_number_mod11),
 	cmocka_unit_test(test_valid__plain_fields),
 	cmocka_unit_test(test_config__keys_env_and_bounds),
+	cmocka_unit_test(test_json__write_is_byte_for_byte_jansson),
 };
 const size_t core_tests_n = sizeof(core_tests) / sizeof(core_tests[0]);

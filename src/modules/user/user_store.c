@@ -19,7 +19,7 @@
 #define Q32	"?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
 
 enum { Q_GET, Q_BY_NAME, Q_INSERT, Q_UPDATE, Q_DEL_ROLES, Q_ADD_ROLE, Q_PASSWORD,
-	Q_REVOKE, Q_ROLES, Q__MAX };
+	Q_REVOKE, Q_ROLES, Q_ROLES_ONE, Q__MAX };
 
 static const char *const sql[Q__MAX] = {
 	[Q_GET] = "SELECT " COLS FROM " WHERE u.id = ?",
@@ -39,6 +39,9 @@ static const char *const sql[Q__MAX] = {
 	[Q_ROLES] = "SELECT ur.user_id, r.id, r.code, r.name FROM user_roles ur "
 	    "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id IN (" Q32 ") "
 	    "ORDER BY ur.user_id, r.id",
+	/* One user (a record page): an IN list of 32 would probe 32 times. */
+	[Q_ROLES_ONE] = "SELECT ur.user_id, r.id, r.code, r.name FROM user_roles ur "
+	    "JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ? ORDER BY r.id",
 };
 
 static void
@@ -222,12 +225,12 @@ int
 zl_user_store_roles(struct zl_conn *c, struct zl_arena *a, struct zl_user *users, int n)
 {
 	for (int base = 0; base < n; base += CHUNK) {
-		struct zl_stmt	*s = zl_stmt_get(c, sql[Q_ROLES]);
+		struct zl_stmt	*s = zl_stmt_get(c, sql[n == 1 ? Q_ROLES_ONE : Q_ROLES]);
 		int		 k = n - base < CHUNK ? n - base : CHUNK, rc, j = 0;
 
 		if (s == NULL)
 			return ZL_EDB;
-		for (int i = 0; i < CHUNK; i++)
+		for (int i = 0; i < (n == 1 ? 1 : CHUNK); i++)
 			zl_bind_int(s, i + 1, i < k ? users[base + i].id : 0);
 		while ((rc = zl_stmt_step(s)) == ZL_ROW) {
 			int64_t uid = zl_col_int(s, 0);
