@@ -58,7 +58,7 @@ zl_config_defaults(struct zl_config *c)
 	c->threads = 4;
 	c->max_body = 1024 * 1024;
 	c->max_upload = 20 * 1024 * 1024;
-	c->max_header = 16 * 1024;
+	c->max_header = 8 * 1024;
 	c->request_timeout = 30;
 	c->list_max = 500;
 	c->max_connections = 4096;

@@ -322,7 +322,10 @@ zl_serve(struct zl_app *app)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)app->cfg.max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)app->cfg.request_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, app->cfg.max_header + 16384,
+	    /* The request head must fit the connection's pool, and the pool is
+	     * zeroed after every request: a little room for the answer's head
+	     * above max_header, no more. */
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, app->cfg.max_header + 4096,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_END);

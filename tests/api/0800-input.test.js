@@ -206,3 +206,25 @@ describe('default body limit', () => {
     assertProblem(under, 400, ['validation', 'bad-json']); // read and parsed, refused for the unknown field
   });
 });
+
+describe('request head limit', () => {
+  // max_header bounds the request line and headers; the connection's buffer is that plus 4 KiB
+  // for the answer's head, so a head over max_header + 4 KiB cannot be read and is refused.
+  let h;
+  before(async () => { h = await startServer({ name: '0800-maxheader', seed: false, env: { ZHILI_MAX_HEADER: '4096' } }); });
+  after(async () => { if (h) await h.stop(); });
+
+  const get = (bytes) => fetch(h.base + '/api/v1/health', { headers: { 'x-pad': 'a'.repeat(bytes) } });
+
+  test('headers under max_header are read; far over it they are 431 and the server goes on', async () => {
+    const ok = await get(3000);
+    assert.equal(ok.status, 200);
+    await ok.arrayBuffer();
+    const big = await get(16384);
+    assert.equal(big.status, 431);
+    await big.arrayBuffer();
+    const after = await get(100);
+    assert.equal(after.status, 200);
+    await after.arrayBuffer();
+  });
+});
