@@ -59,5 +59,9 @@ json_t	*zl_json_time(int64_t t);	/* a new string, or null for 0 */
  * grown as needed, *cap its size) and NUL-terminated; *len its length.
  * -1 for what json_dumps refuses too (invalid UTF-8, NaN, a cycle). */
 int	 zl_json_write(const json_t *j, char **buf, size_t *cap, size_t *len);
+/* A real as jansson writes it: %.17g, ".0" when that reads as an integer,
+ * the exponent without '+' and leading zeros; its length, or -1 for NaN and
+ * infinities. */
+int	 zl_json_real_text(double v, char out[40]);
 
 #endif

@@ -131,33 +131,40 @@ put_integer(struct out *o, json_int_t v)
 	return put(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* As jansson: %.17g, a ".0" when that reads as an integer, and the
- * exponent without its '+' and leading zeros ("1e+300" is "1e300"). */
-static int
-put_real(struct out *o, double v)
+int
+zl_json_real_text(double v, char out[40])
 {
-	char	 tmp[40], *e;
-	int	 n = snprintf(tmp, sizeof(tmp), "%.17g", v);
+	char	*e;
+	int	 n = snprintf(out, 40, "%.17g", v);
 
-	if (n <= 0 || (size_t)n >= sizeof(tmp) - 3 || v != v || v - v != 0)
+	if (n <= 0 || n >= 40 - 3 || v != v || v - v != 0)
 		return -1;	/* NaN and infinities are not JSON */
-	for (char *p = tmp; *p != '\0'; p++)
+	for (char *p = out; *p != '\0'; p++)
 		if (*p == ',')
 			*p = '.';	/* a locale's decimal comma */
-	if (strchr(tmp, '.') == NULL && strchr(tmp, 'e') == NULL) {
-		memcpy(tmp + n, ".0", 3);
+	if (strchr(out, '.') == NULL && strchr(out, 'e') == NULL) {
+		memcpy(out + n, ".0", 3);
 		n += 2;
 	}
-	if ((e = strchr(tmp, 'e')) != NULL) {
+	if ((e = strchr(out, 'e')) != NULL) {
 		char *start = e + 1, *end = start + 1;
 		if (*start == '-')
 			start++;
 		while (*end == '0')
 			end++;
 		memmove(start, end, strlen(end) + 1);
-		n = (int)strlen(tmp);
+		n = (int)strlen(out);
 	}
-	return put(o, tmp, (size_t)n);
+	return n;
+}
+
+static int
+put_real(struct out *o, double v)
+{
+	char	tmp[40];
+	int	n = zl_json_real_text(v, tmp);
+
+	return n < 0 ? -1 : put(o, tmp, (size_t)n);
 }
 
 static int

@@ -29,8 +29,12 @@ zl_db_open(struct zl_db **out, const char *url, char *errbuf, size_t errlen)
 		return ZL_EINVAL;
 	}
 	db->url = strdup(url);
-	if (db->ops->shared_new != NULL)
-		db->shared = db->ops->shared_new();
+	if (db->ops->shared_new != NULL && (db->shared = db->ops->shared_new()) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		free(db->url);
+		free(db);
+		return ZL_ENOMEM;
+	}
 	pthread_key_create(&db->key, NULL);
 	pthread_mutex_init(&db->lock, NULL);
 	/* Connect once now so that a wrong URL is reported at start. */

@@ -95,6 +95,8 @@ sq_shared_new(void)
 {
 	struct sq_shared *sh = calloc(1, sizeof(*sh));
 
+	if (sh == NULL)
+		return NULL;
 	pthread_mutex_init(&sh->write_lock, NULL);
 	pthread_mutex_init(&sh->sync_lock, NULL);
 	pthread_cond_init(&sh->changed, NULL);

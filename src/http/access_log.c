@@ -74,15 +74,8 @@ zl_access_line(const struct zl_req *r, time_t t, double ms)
 
 	if (!plain(path) || !plain(r->client_addr))
 		return zl_access_line_json(r, t, ms);
-	/* jansson's reals: %.17g, with ".0" when that reads as an integer (it
-	 * also rewrites exponents: those lines take its path) */
-	snprintf(real, sizeof(real), "%.17g", ms);
-	if (strchr(real, 'e') != NULL)
+	if (zl_json_real_text(ms, real) < 0)
 		return zl_access_line_json(r, t, ms);
-	if (strchr(real, '.') == NULL) {
-		size_t k = strlen(real);
-		snprintf(real + k, sizeof(real) - k, ".0");
-	}
 	timestamp(t, ts);
 	if (r->who_id != 0)
 		snprintf(user, sizeof(user), ",\"user\":%" PRId64, r->who_id);

@@ -4,32 +4,30 @@
 
 #include "db/db.h"
 #include "http/req.h"
+#include "http/server.h"
 
 /* 200 {status, version, backend}.  It does not touch the database, so a
  * load balancer's probes cost nothing; the database's own health is
  * visible in the answers of every other route. */
+char *
+zl_health_text(const struct zl_app *app)
+{
+	json_t	*j = json_pack("{s:s,s:s,s:s}", "status", "ok", "version", app->version,
+	    "backend", zl_db_backend_name(app->db));
+	char	*text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	json_decref(j);
+	return text;
+}
+
+/* The answer never changes while the process runs: zl_serve made it. */
 static int
 handle_health(struct zl_req *r)
 {
-	/* The answer never changes while the process runs: made once. */
-	static char	*text;
-	char		*t = __atomic_load_n(&text, __ATOMIC_ACQUIRE), *mine = NULL;
-	json_t		*j;
+	const char *t = r->app->health;
 
-	if (t == NULL) {
-		if ((j = json_pack("{s:s,s:s,s:s}", "status", "ok", "version", r->app->version,
-		    "backend", zl_db_backend_name(r->app->db))) == NULL ||
-		    (mine = json_dumps(j, JSON_COMPACT)) == NULL) {
-			json_decref(j);
-			return ZL_ENOMEM;
-		}
-		json_decref(j);
-		if (!__atomic_compare_exchange_n(&text, &t, mine, 0, __ATOMIC_ACQ_REL,
-		    __ATOMIC_ACQUIRE))
-			free(mine);	/* another thread made it first: t is theirs */
-		else
-			t = mine;
-	}
+	if (t == NULL)
+		return ZL_ENOMEM;
 	return zl_reply_static(r, 200, "application/json; charset=utf-8", t, strlen(t));
 }
 

@@ -119,12 +119,11 @@ api(struct zl_req *r)
 	const struct zl_route	*rt;
 	int			 known, rc;
 
-	rt = zl_route_match(r, &known);
+	rt = zl_req_route(r, &known);
 	if (rt == NULL) {
 		zl_reply_problem(r, known ? ZL_EMETHOD : ZL_ENOTFOUND);
 		return;
 	}
-	r->route = rt;
 	if ((r->db = zl_db_conn(r->app->db)) == NULL) {
 		zl_reply_problem(r, ZL_EBUSY);
 		return;

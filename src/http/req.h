@@ -45,6 +45,7 @@ struct zl_app {
 	const char		*version;
 	FILE			*access_log;	/* NULL = off */
 	char			*openapi;	/* JSON text, or NULL */
+	char			*health;	/* the health answer, made by zl_serve */
 	size_t			 openapi_len;
 	char			*ledger_verifier; /* the log's public key (note format) */
 	const char		*ledger_origin;
@@ -69,7 +70,8 @@ struct zl_req {
 	json_t			*json;		/* parsed body (borrowed from arena) */
 	int			 nparams;
 	const char		*params[ZL_MAX_PARAMS];
-	const struct zl_route	*route;
+	const struct zl_route	*route;		/* see zl_req_route */
+	int			 route_matched, path_known;
 	struct zl_principal	*who;		/* NULL when anonymous */
 	int64_t			 who_id;	/* for the access log */
 	int			 via_cookie;

@@ -72,3 +72,14 @@ zl_route_match(struct zl_req *r, int *path_known)
 		}
 	return NULL;
 }
+
+const struct zl_route *
+zl_req_route(struct zl_req *r, int *path_known)
+{
+	if (!r->route_matched) {
+		r->route = zl_route_match(r, &r->path_known);
+		r->route_matched = 1;
+	}
+	*path_known = r->path_known;
+	return r->route;
+}

@@ -108,7 +108,7 @@ body_limit(struct zl_req *r)
 
 	if (r->method != ZL_POST && r->method != ZL_PUT && r->method != ZL_PATCH)
 		return r->app->cfg.max_body;	/* no route match on the hot read path */
-	rt = zl_route_match(r, &known);
+	rt = zl_req_route(r, &known);
 	return rt != NULL && rt->raw_body ? r->app->cfg.max_upload : r->app->cfg.max_body;
 }
 
@@ -304,6 +304,10 @@ zl_serve(struct zl_app *app)
 	pthread_t		 flush_thread;
 	int			 sig;
 
+	if ((app->health = zl_health_text(app)) == NULL) {
+		fputs("zhili: out of memory\n", stderr);
+		return 1;
+	}
 	if (parse_listen(app->cfg.listen, &sa) != 0) {
 		fprintf(stderr, "zhili: --listen must be HOST:PORT (IPv4), got \"%s\"\n",
 		    app->cfg.listen);
@@ -354,5 +358,7 @@ zl_serve(struct zl_app *app)
 	if (app->access_log != NULL)
 		fflush(app->access_log);
 	zl_info("stopped");
+	free(app->health);
+	app->health = NULL;
 	return 0;
 }

@@ -9,6 +9,8 @@
 /* Serve until SIGTERM or SIGINT, then finish the requests in flight and
  * return 0; non-zero if the server could not start. */
 int	zl_serve(struct zl_app *app);
+/* The health answer of app, malloc'd (core_http.c). */
+char	*zl_health_text(const struct zl_app *app);
 /* Decide and fill the response of a complete request (dispatch.c). */
 void	zl_dispatch(struct zl_req *r);
 /* Static files of the web application (static.c); 0 or ZL_ENOTFOUND. */
